@@ -1,0 +1,279 @@
+//! Turning a spec's description (CommonMark, often with HTML in it) into rustdoc lines that
+//! render as meant and that rustdoc accepts without a warning: entities decoded, markup tags
+//! dropped, stray `<`, `[` and backticks escaped, bare URLs made links, and code fences marked
+//! as text so that no description ever runs as a doctest.
+
+/// HTML tags that descriptions use for layout; they are dropped, keeping what they enclose.
+const LAYOUT_TAGS: &[&str] = &[
+    "a", "b", "br", "code", "dd", "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+];
+
+/// The doc comment lines for `text`, without the leading `///`; empty when there is no text.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = decode_entities(text);
+    let mut lines = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim_end();
+        let trimmed = line.trim_start();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .collect();
+        let is_fence =
+            marker.len() >= 3 && marker.chars().all(|c| c == marker.as_bytes()[0] as char);
+        match &fence {
+            Some(open) if is_fence && marker.starts_with(open.as_str()) => {
+                lines.push(format!("{}{open}", indent_of(line)));
+                fence = None;
+            }
+            Some(_) => lines.push(line.to_owned()),
+            None if is_fence => {
+                lines.push(format!("{}{marker}text", indent_of(line)));
+                fence = Some(marker);
+            }
+            None => lines.push(inline(line)),
+        }
+    }
+    if let Some(open) = fence {
+        lines.push(open);
+    }
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    lines.drain(..first.unwrap_or(lines.len()));
+    collapse_blank_runs(lines)
+}
+
+fn indent_of(line: &str) -> &str {
+    &line[..line.len() - line.trim_start().len()]
+}
+
+fn collapse_blank_runs(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let blank = line.trim().is_empty();
+        if blank && out.last().is_some_and(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(if blank { String::new() } else { line });
+    }
+    out
+}
+
+/// Decodes the entities that descriptions use; unknown ones are left as written.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, end))
+        });
+        match decoded {
+            // A decoded `<` must not open a tag later on.
+            Some(('<', end)) => {
+                out.push_str("&lt;");
+                rest = &rest[end + 1..];
+            }
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes what rustdoc would misread on one line outside a code block.
+fn inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let consumed = match c {
+            '`' => code_span(rest, &mut out),
+            '<' => angle(rest, &mut out),
+            '[' => link(rest, &mut out),
+            ']' => {
+                out.push_str("\\]");
+                1
+            }
+            'h' if rest.starts_with("http://") || rest.starts_with("https://") => {
+                bare_url(rest, &mut out)
+            }
+            '\\' => {
+                // Keep an existing escape together with what it escapes.
+                let len = 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..len]);
+                len
+            }
+            _ => {
+                out.push(c);
+                c.len_utf8()
+            }
+        };
+        rest = &rest[consumed..];
+    }
+    out
+}
+
+/// A code span is kept whole; a run of backticks that nothing closes on the line is escaped.
+fn code_span(rest: &str, out: &mut String) -> usize {
+    let ticks = rest.len() - rest.trim_start_matches('`').len();
+    let run = &rest[..ticks];
+    let after = &rest[ticks..];
+    let mut search = 0;
+    while let Some(found) = after[search..].find(run) {
+        let end = search + found;
+        let longer = after[end + ticks..].starts_with('`');
+        if !longer {
+            let total = ticks + end + ticks;
+            out.push_str(&rest[..total]);
+            return total;
+        }
+        search = end + ticks + after[end + ticks..].len()
+            - after[end + ticks..].trim_start_matches('`').len();
+    }
+    for _ in 0..ticks {
+        out.push_str("\\`");
+    }
+    ticks
+}
+
+/// `<https://...>` stays a link, layout tags and JSX components are dropped, and any other
+/// `<` is escaped.
+fn angle(rest: &str, out: &mut String) -> usize {
+    let close = rest.find('>');
+    if let Some(end) = close {
+        let inner = &rest[1..end];
+        if (inner.starts_with("http://") || inner.starts_with("https://"))
+            && !inner.contains(char::is_whitespace)
+        {
+            out.push_str(&rest[..=end]);
+            return end + 1;
+        }
+        let name: String = inner
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let is_component = name.starts_with(|c: char| c.is_ascii_uppercase());
+        if is_component || LAYOUT_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
+            return end + 1;
+        }
+    }
+    out.push_str("&lt;");
+    1
+}
+
+/// `[text](target)` stays a link; any other bracket is escaped, so that rustdoc does not take
+/// it for an intra-doc link.
+fn link(rest: &str, out: &mut String) -> usize {
+    if let Some(close) = rest.find("](") {
+        let text = &rest[1..close];
+        if !text.contains(['[', ']']) {
+            if let Some(end) = rest[close + 2..].find(')') {
+                let total = close + 2 + end + 1;
+                out.push_str(&rest[..total]);
+                return total;
+            }
+        }
+    }
+    out.push_str("\\[");
+    1
+}
+
+/// A bare URL becomes an autolink; punctuation that ends the sentence stays outside.
+fn bare_url(rest: &str, out: &mut String) -> usize {
+    let mut end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        .unwrap_or(rest.len());
+    while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', '!', '?', '\'']) {
+        end -= 1;
+    }
+    out.push('<');
+    out.push_str(&rest[..end]);
+    out.push('>');
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> String {
+        doc_lines(text).join("\n")
+    }
+
+    #[test]
+    fn entities_are_decoded_and_tags_dropped() {
+        assert_eq!(one("a &#123;b&#125; &amp; c"), "a {b} & c");
+        assert_eq!(
+            one("<Accordion title=\"x\" defaultOpen={false}>\nbody\n</Accordion>"),
+            "body"
+        );
+        assert_eq!(one("x&lt;script&gt;"), "x&lt;script>");
+    }
+
+    #[test]
+    fn stray_markup_is_escaped() {
+        assert_eq!(one("Bearer <token> here"), "Bearer &lt;token> here");
+        assert_eq!(one("[A067301] failed"), "\\[A067301\\] failed");
+        assert_eq!(
+            one("see [docs](https://x.y/z)"),
+            "see [docs](https://x.y/z)"
+        );
+        assert_eq!(one("open `tick"), "open \\`tick");
+        assert_eq!(one("a `[x]` b"), "a `[x]` b");
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        assert_eq!(one("at https://a.b/c."), "at <https://a.b/c>.");
+        assert_eq!(one("at <https://a.b/c>"), "at <https://a.b/c>");
+    }
+
+    #[test]
+    fn fences_are_text_and_kept_verbatim() {
+        assert_eq!(
+            one("```\nHTTP/1.1 400 [x] <y>\n```"),
+            "```text\nHTTP/1.1 400 [x] <y>\n```"
+        );
+        assert_eq!(one("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    #[test]
+    fn blank_lines_are_trimmed_and_collapsed() {
+        assert_eq!(doc_lines("\n\na\n\n\n\nb\n\n"), vec!["a", "", "b"]);
+        assert!(doc_lines("  \n").is_empty());
+    }
+}

@@ -1,0 +1,153 @@
+//! Emitting the crate around the types and the client: `lib.rs`, the manifest, and the
+//! round-trip tests of the spec's examples.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{TypePath, ident, inner_doc_attrs, ty};
+use crate::model::Api;
+
+/// The manifest of the generated crate, hand-written in `templates/`.
+const MANIFEST: &str = include_str!("../../../templates/generated.toml");
+
+/// The inner docs and items of `lib.rs`.
+pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream>) {
+    let mut doc = vec![format!("A client for {} {}.", api.title, api.version)];
+    if !api.doc.is_empty() {
+        doc.push(String::new());
+        doc.extend(api.doc.iter().cloned());
+    }
+    doc.extend(
+        [
+            "",
+            "# Use",
+            "",
+            "Build a [`Client`] with [`Client::builder`], from one of the spec's servers or any",
+            "[`BaseUrl`], and call one method per operation. Each returns the parsed success body,",
+            "or an [`Error`] that keeps the status and body of whatever else the server answered.",
+            "The request and response types are in [`types`].",
+        ]
+        .map(str::to_owned),
+    );
+    // Generated files are printed by prettyplease, whose layout is not rustfmt's; every item
+    // here is marked so that `cargo fmt` leaves the whole crate as it was generated.
+    let server = (!api.servers.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub use client::Server;
+        }
+    });
+    let examples = with_examples.then(|| {
+        quote! {
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod examples;
+        }
+    });
+    let items = vec![
+        quote! {
+            #[rustfmt::skip]
+            mod client;
+            #[rustfmt::skip]
+            mod error;
+            #[rustfmt::skip]
+            mod transport;
+            #[rustfmt::skip]
+            pub mod types;
+            #examples
+        },
+        quote! {
+            #server
+            #[rustfmt::skip]
+            pub use error::{BuildError, Error, InvalidRequest};
+            #[rustfmt::skip]
+            pub use transport::{BaseUrl, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        },
+    ];
+    (inner_doc_attrs(&doc), items)
+}
+
+/// The manifest: the template with the crate's name, version and description filled in.
+pub fn manifest(api: &Api, name: &str, version: &str, standalone: bool) -> String {
+    let description = format!(
+        "A client for {} {}, generated from its OpenAPI description",
+        api.title, api.version
+    );
+    let mut out = MANIFEST
+        .replace("@NAME@", &toml_escape(name))
+        .replace("@VERSION@", &toml_escape(version))
+        .replace("@DESCRIPTION@", &toml_escape(&description));
+    if standalone {
+        out.push_str("\n[workspace]\n");
+    }
+    out
+}
+
+/// Escapes `text` for a basic TOML string.
+fn toml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A test per example that fits its type: it deserializes and serializes back equal.
+pub fn example_tests(api: &Api) -> (TokenStream, Vec<TokenStream>) {
+    let doc = inner_doc_attrs(&[
+        "Every example in the API description that matches its schema deserializes into its type"
+            .to_owned(),
+        "and serializes back to the same JSON.".to_owned(),
+    ]);
+    let mut items = vec![
+        quote! {
+            fn round_trip<T>(json: &str)
+            where
+                T: ::serde::de::DeserializeOwned + ::serde::Serialize,
+            {
+                let expected: ::serde_json::Value = ::serde_json::from_str(json).unwrap();
+                let typed: T = match ::serde_json::from_value(expected.clone()) {
+                    ::std::result::Result::Ok(typed) => typed,
+                    ::std::result::Result::Err(e) => panic!("the example does not deserialize: {e}"),
+                };
+                let actual = ::serde_json::to_value(&typed).unwrap();
+                assert!(same(&expected, &actual), "expected {expected:#}\nbut serialized {actual:#}");
+            }
+        },
+        quote! {
+            /// Equal as JSON values, where `1` and `1.0` are the same number.
+            fn same(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
+                use ::serde_json::Value;
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+                    (Value::Array(x), Value::Array(y)) => {
+                        x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+                    }
+                    (Value::Object(x), Value::Object(y)) => {
+                        x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+                    }
+                    _ => a == b,
+                }
+            }
+        },
+    ];
+    for example in &api.examples {
+        let name = ident(&example.name);
+        let target = ty(&example.ty, TypePath::Crate);
+        let json = serde_json::to_string(&example.value).unwrap_or_default();
+        let doc = format!(" `{}`", example.pointer);
+        items.push(quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                round_trip::<#target>(#json);
+            }
+        });
+    }
+    (doc, items)
+}

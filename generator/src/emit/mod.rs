@@ -1,0 +1,95 @@
+//! Emitting: the model into token streams, one function per construct. Nothing here sees the
+//! spec; every name comes from the model as it is.
+
+mod client;
+mod krate;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::Ty;
+
+pub use client::client_file;
+pub use krate::{example_tests, lib_file, manifest};
+pub use types::types_file;
+
+/// The identifier for a model name, raw where the model spelled it `r#name`.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = " line"]` for each line, so that they print as `///` comments.
+pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The same as inner attributes, for `//!` comments.
+pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #text])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Where named types are, seen from the code being emitted.
+#[derive(Clone, Copy)]
+pub(crate) enum TypePath {
+    /// In `types.rs` itself.
+    Local,
+    /// Through `types::` in another module of the crate.
+    Module,
+    /// Through `crate::types::`, from a module that does not import it.
+    Crate,
+}
+
+/// The tokens of a type, with every path absolute so that no schema name can shadow it.
+pub(crate) fn ty(ty: &Ty, at: TypePath) -> TokenStream {
+    match ty {
+        Ty::String => quote!(::std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Ty::Unit => quote!(()),
+        Ty::Named(name) => {
+            let name = ident(name);
+            match at {
+                TypePath::Local => quote!(#name),
+                TypePath::Module => quote!(types::#name),
+                TypePath::Crate => quote!(crate::types::#name),
+            }
+        }
+        Ty::Vec(item) => {
+            let item = self::ty(item, at);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Ty::Map(value) => {
+            let value = self::ty(value, at);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        Ty::Option(inner) => {
+            let inner = self::ty(inner, at);
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Emitting `types.rs`: a struct per object, an open enum per enumeration, an alias per other
+//! named schema, and an enum per operation whose statuses carry different bodies.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{TypePath, doc_attrs, ident, ty};
+use crate::model::{
+    Api, Body, Enum, EnumRepr, Field, OutcomeVariant, Presence, Status, Struct, Ty, TypeDef,
+    TypeKind,
+};
+
+/// The items of `types.rs`, in the model's order.
+pub fn types_file(api: &Api) -> Vec<TokenStream> {
+    let mut items = Vec::new();
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct(s) => items.push(emit_struct(def, s)),
+            TypeKind::Enum(e) => items.extend(emit_enum(def, e)),
+            TypeKind::Alias(target) => items.push(emit_alias(def, target)),
+            TypeKind::Outcomes(variants) => items.push(emit_outcomes(def, variants)),
+        }
+    }
+    items
+}
+
+fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
+    let doc = doc_attrs(&def.doc);
+    let name = ident(&def.name);
+    let eq = s.eq.then(|| quote!(Eq,));
+    let default = s.default.then(|| quote!(Default,));
+    let fields = s.fields.iter().map(emit_field);
+    let additional = s.additional.as_ref().map(|(field, value)| {
+        let field = ident(field);
+        let value = ty(value, TypePath::Local);
+        quote! {
+            #[doc = " Properties beyond those above, as the server sent them."]
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let doc = doc_attrs(&field.doc);
+    let name = ident(&field.name);
+    let mut inner = ty(&field.ty, TypePath::Local);
+    if field.boxed {
+        inner = quote!(::std::boxed::Box<#inner>);
+    }
+    let field_ty = match field.presence {
+        Presence::Required => inner,
+        Presence::Optional | Presence::Nullable => quote!(::std::option::Option<#inner>),
+    };
+    let mut serde = Vec::new();
+    if crate::naming::unraw(&field.name) != field.wire {
+        let wire = &field.wire;
+        serde.push(quote!(rename = #wire));
+    }
+    if field.presence == Presence::Optional {
+        serde.push(quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #doc
+        #serde
+        pub #name: #field_ty,
+    }
+}
+
+fn emit_alias(def: &TypeDef, target: &Ty) -> TokenStream {
+    let doc = doc_attrs(&def.doc);
+    let name = ident(&def.name);
+    let target = ty(target, TypePath::Local);
+    quote! {
+        #doc
+        pub type #name = #target;
+    }
+}
+
+/// An enum that also keeps values it does not know, so that the server can add one without
+/// breaking the responses that carry it.
+fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
+    let doc = doc_attrs(&def.doc);
+    let name = ident(&def.name);
+    let other = ident(&e.other);
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let count = Literal::usize_unsuffixed(variants.len());
+    let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire));
+    let (raw, derives) = match e.repr {
+        EnumRepr::String => (
+            quote!(::std::string::String),
+            quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord),
+        ),
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord),
+        ),
+    };
+    let definition = quote! {
+        #doc
+        #[derive(#derives)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            #[doc = " A value this crate does not know yet, as the server sent it."]
+            #other(#raw),
+        }
+    };
+    let known = quote! {
+        #[doc = " Every value this crate knows."]
+        pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
+    };
+    match e.repr {
+        EnumRepr::String => {
+            let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+            vec![
+                definition,
+                quote! {
+                    impl #name {
+                        #known
+
+                        #[doc = " The value as it is on the wire."]
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #(Self::#variants => #wires,)*
+                                Self::#other(value) => value,
+                            }
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::convert::From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            match value {
+                                #(#wires => Self::#variants,)*
+                                other => Self::#other(::std::borrow::ToOwned::to_owned(other)),
+                            }
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::str::FromStr for #name {
+                        type Err = ::std::convert::Infallible;
+
+                        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                            ::std::result::Result::Ok(Self::from(value))
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::fmt::Display for #name {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(self.as_str())
+                        }
+                    }
+                },
+                quote! {
+                    impl ::serde::Serialize for #name {
+                        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                        where
+                            S: ::serde::Serializer,
+                        {
+                            serializer.serialize_str(self.as_str())
+                        }
+                    }
+                },
+                quote! {
+                    impl<'de> ::serde::Deserialize<'de> for #name {
+                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                        where
+                            D: ::serde::Deserializer<'de>,
+                        {
+                            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                            ::std::result::Result::Ok(Self::from(value.as_str()))
+                        }
+                    }
+                },
+            ]
+        }
+        EnumRepr::Integer => {
+            let values: Vec<Literal> = e
+                .variants
+                .iter()
+                .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()))
+                .collect();
+            vec![
+                definition,
+                quote! {
+                    impl #name {
+                        #known
+
+                        #[doc = " The value as it is on the wire."]
+                        pub fn value(self) -> i64 {
+                            match self {
+                                #(Self::#variants => #values,)*
+                                Self::#other(value) => value,
+                            }
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::convert::From<i64> for #name {
+                        fn from(value: i64) -> Self {
+                            match value {
+                                #(#values => Self::#variants,)*
+                                other => Self::#other(other),
+                            }
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::str::FromStr for #name {
+                        type Err = ::std::num::ParseIntError;
+
+                        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                            value.parse::<i64>().map(Self::from)
+                        }
+                    }
+                },
+                quote! {
+                    impl ::std::fmt::Display for #name {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            ::std::fmt::Display::fmt(&self.value(), f)
+                        }
+                    }
+                },
+                quote! {
+                    impl ::serde::Serialize for #name {
+                        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                        where
+                            S: ::serde::Serializer,
+                        {
+                            serializer.serialize_i64(self.value())
+                        }
+                    }
+                },
+                quote! {
+                    impl<'de> ::serde::Deserialize<'de> for #name {
+                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                        where
+                            D: ::serde::Deserializer<'de>,
+                        {
+                            let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                            ::std::result::Result::Ok(Self::from(value))
+                        }
+                    }
+                },
+            ]
+        }
+    }
+}
+
+/// One variant per documented status, for operations whose statuses carry different bodies.
+fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant]) -> TokenStream {
+    let doc = doc_attrs(&def.doc);
+    let name = ident(&def.name);
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let status = match v.status {
+            Status::Code(code) => format!(" Status {code}."),
+            Status::Range(n) => format!(" A status from {n}00 to {n}99."),
+        };
+        let payload = match &v.body {
+            Body::Empty => None,
+            body => {
+                let body = ty(&body.ty(), TypePath::Local);
+                Some(quote!((#body)))
+            }
+        };
+        quote! {
+            #[doc = #status]
+            #variant #payload,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Turns an OpenAPI 3.0 description into the files of a Rust client crate.
+//!
+//! [`generate`] is the whole of it: spec text and [`Settings`] in, [`Output`] out. It reads and
+//! writes no file itself. Inside, the steps are apart: `load` reads the spec, `lower` builds the
+//! model (and owns every name, through `naming`), `emit` turns the model into tokens, and
+//! `print` turns tokens into text.
+
+mod diag;
+mod docs;
+mod emit;
+mod load;
+mod lower;
+mod model;
+mod naming;
+mod print;
+
+use std::collections::BTreeSet;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+
+/// The spec-independent sources that every generated crate carries, hand-written in
+/// `templates/`.
+const TEMPLATES: [(&str, &str); 2] = [
+    ("src/error.rs", include_str!("../../templates/src/error.rs")),
+    (
+        "src/transport.rs",
+        include_str!("../../templates/src/transport.rs"),
+    ),
+];
+
+/// What to generate, and how to say where it came from.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// Its version; the spec's `info.version` when that is `x.y.z`, else `0.1.0`.
+    pub crate_version: Option<String>,
+    /// Which operations to generate.
+    pub selection: Selection,
+    /// The spec's path as the header of each file names it.
+    pub source: String,
+    /// The command that regenerates the files, for their header.
+    pub command: String,
+    /// Whether the crate gets a `[workspace]` table of its own, to build outside any workspace.
+    pub standalone: bool,
+    /// Whether to write `src/examples.rs`, a round-trip test per example of the spec.
+    pub example_tests: bool,
+}
+
+impl Settings {
+    /// Settings for the whole spec at `source`, as crate `crate_name`.
+    pub fn new(crate_name: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            crate_name: crate_name.into(),
+            crate_version: None,
+            selection: Selection::All,
+            source: source.into(),
+            command: "cargo xtask codegen".to_owned(),
+            standalone: false,
+            example_tests: true,
+        }
+    }
+}
+
+/// Which operations to generate; the schemas they reach come with them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Every operation, and every schema of `components`, reached or not.
+    #[default]
+    All,
+    /// The operations with one of these `operationId`s or tags, and the schemas they reach.
+    Only {
+        operations: BTreeSet<String>,
+        tags: BTreeSet<String>,
+    },
+}
+
+/// One generated file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    /// Its path in the crate, with `/` between components.
+    pub path: String,
+    pub contents: String,
+}
+
+/// A successful run: the files, sorted by path, and the warnings about the spec.
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub files: Vec<File>,
+    pub warnings: Diagnostics,
+}
+
+/// The marker that every generated file carries in its first line.
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// Generates the crate for `spec`, or says everything that is wrong with it.
+///
+/// On failure the diagnostics hold every error found, and the warnings found before them.
+pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
+    let spec = load::load(spec)?;
+    let mut diags = Diagnostics::default();
+    let api = lower::lower(&spec, &settings.selection, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let header = format!(
+        "{GENERATED_MARKER} by `{}` from {}.\nDo not edit by hand: change the spec or the \
+         generator, then run the command again.",
+        settings.command, settings.source
+    );
+    let mut files = Vec::new();
+    let mut rust = |path: &str, (inner, items)| -> Result<(), Diagnostics> {
+        let contents = print::rust_file(&header, inner, items)?;
+        files.push(File {
+            path: path.to_owned(),
+            contents,
+        });
+        Ok(())
+    };
+    let with_examples = settings.example_tests && !api.examples.is_empty();
+    rust("src/lib.rs", emit::lib_file(&api, with_examples))?;
+    let module_doc = |line: &str| emit::inner_doc_attrs(&[line.to_owned()]);
+    rust(
+        "src/types.rs",
+        (
+            module_doc("The request and response bodies of the API, and the enums in them."),
+            emit::types_file(&api),
+        ),
+    )?;
+    rust(
+        "src/client.rs",
+        (
+            module_doc("One method of [`Client`](crate::Client) per operation of the API."),
+            emit::client_file(&api),
+        ),
+    )?;
+    if with_examples {
+        rust("src/examples.rs", emit::example_tests(&api))?;
+    }
+    for (path, source) in TEMPLATES {
+        let mut contents = String::new();
+        for line in header.lines() {
+            contents.push_str("// ");
+            contents.push_str(line);
+            contents.push('\n');
+        }
+        contents.push('\n');
+        contents.push_str(source);
+        files.push(File {
+            path: path.to_owned(),
+            contents,
+        });
+    }
+    let version = settings.crate_version.clone().unwrap_or_else(|| {
+        let semver = api.version.split('.').count() == 3
+            && api
+                .version
+                .split('.')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if semver {
+            api.version.clone()
+        } else {
+            "0.1.0".to_owned()
+        }
+    });
+    let mut manifest = String::new();
+    for line in header.lines() {
+        manifest.push_str("# ");
+        manifest.push_str(line);
+        manifest.push('\n');
+    }
+    manifest.push('\n');
+    manifest.push_str(&emit::manifest(
+        &api,
+        &settings.crate_name,
+        &version,
+        settings.standalone,
+    ));
+    files.push(File {
+        path: "Cargo.toml".to_owned(),
+        contents: manifest,
+    });
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output {
+        files,
+        warnings: diags,
+    })
+}
+
+/// Parses `spec` into `openapiv3` types and nothing more: the floor under [`generate`].
+pub fn parse_only(spec: &str) -> Result<(), Diagnostic> {
+    load::load(spec).map(drop)
+}
+
+/// The candidate closest to `wanted` by edit distance, if any is close enough to be a typo.
+pub(crate) fn suggest<'c>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c String>,
+) -> Option<String> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_names_only() {
+        let names = ["token_fail_request".to_owned(), "result".to_owned()];
+        assert_eq!(
+            suggest("token_fail_requst", &names).as_deref(),
+            Some("token_fail_request")
+        );
+        assert_eq!(suggest("something_else", &names), None);
+    }
+}

@@ -1,0 +1,111 @@
+//! Reading a spec: YAML (or JSON) text into `openapiv3` types, after checking that the document
+//! is OpenAPI 3.0 at all, so that other inputs get a message that says what they are.
+
+use openapiv3::OpenAPI;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+
+/// A YAML syntax or shape error, with where the parser found it.
+struct YamlError {
+    message: String,
+    location: Option<(usize, usize)>,
+}
+
+/// Every use of the YAML parser goes through here, so that swapping it for another
+/// implementation with serde support is a change of this one function.
+fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|e| YamlError {
+        location: e.location().map(|l| (l.line(), l.column())),
+        message: e.to_string(),
+    })
+}
+
+/// Parses `text` as an OpenAPI 3.0 document.
+pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
+    let value: Value = parse_yaml(text).map_err(|e| Diagnostic {
+        location: e.location,
+        ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
+    })?;
+    recognise(&value)?;
+    serde_json::from_value(value).map_err(|shape| {
+        // Converting from a value loses the location; the parser finds it again from the text,
+        // which costs a second parse only on this failing path.
+        let (message, location) = match parse_yaml::<OpenAPI>(text) {
+            Err(e) => (e.message, e.location),
+            Ok(_) => (shape.to_string(), None),
+        };
+        Diagnostic {
+            location,
+            ..Diagnostic::error("", format!("not a valid OpenAPI 3.0 document: {message}"))
+        }
+    })
+}
+
+/// Tells what the document is when it is not OpenAPI 3.0.
+fn recognise(value: &Value) -> Result<(), Diagnostic> {
+    let supported = "only OpenAPI 3.0.x documents are supported";
+    let Value::Object(map) = value else {
+        let what = match value {
+            Value::Null => "an empty document",
+            Value::Array(_) => "a list",
+            _ => "a single scalar",
+        };
+        return Err(Diagnostic::error(
+            "",
+            format!("the document is {what}, not an OpenAPI description; {supported}"),
+        ));
+    };
+    let version = |key: &str| {
+        map.get(key)
+            .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
+    };
+    if let Some(version) = version("openapi") {
+        if version.starts_with("3.0") {
+            return Ok(());
+        }
+        return Err(Diagnostic::error(
+            "#/openapi",
+            format!("this is OpenAPI {version}; {supported}"),
+        ));
+    }
+    let what = if let Some(version) = version("swagger") {
+        format!("a Swagger {version} (OpenAPI 2) document; convert it to OpenAPI 3.0 first")
+    } else if map.contains_key("$schema") {
+        "a JSON Schema, not an OpenAPI description".to_owned()
+    } else if map.contains_key("apiVersion") && map.contains_key("kind") {
+        "a Kubernetes manifest, not an OpenAPI description".to_owned()
+    } else {
+        "not an OpenAPI description: it has no `openapi` field".to_owned()
+    };
+    Err(Diagnostic::error(
+        "",
+        format!("the document is {what}; {supported}"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> String {
+        load(text).unwrap_err().message
+    }
+
+    #[test]
+    fn other_documents_are_named() {
+        assert!(message("").contains("an empty document"));
+        assert!(message("swagger: '2.0'\ninfo: {}").contains("Swagger 2.0"));
+        assert!(message("openapi: 3.1.0\ninfo: {}").contains("OpenAPI 3.1.0"));
+        assert!(message("apiVersion: v1\nkind: Pod").contains("Kubernetes manifest"));
+        assert!(message("$schema: x\ntype: object").contains("JSON Schema"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_location() {
+        let err = load("openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        assert!(err.message.starts_with("not valid YAML"), "{}", err.message);
+        assert!(err.location.is_some());
+    }
+}

@@ -1,0 +1,168 @@
+//! Lowering: from the spec, as `openapiv3` reads it, to the model that emitting works from.
+//!
+//! Each type is keyed by the JSON pointer of the schema that defines it, so that a schema
+//! reached twice (through two operations, an `allOf`, or a `$ref` into another schema) becomes
+//! one type; its name comes from the schema's name, or from where an inline schema sits.
+
+mod examples;
+mod operation;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::OpenAPI;
+
+use crate::Selection;
+use crate::diag::Diagnostics;
+use crate::docs::doc_lines;
+use crate::model::{Api, Server, TypeDef};
+use crate::naming::{self, Scope};
+
+/// Methods the client has whatever the spec says.
+const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "fmt"];
+
+/// Lowers `spec` for the operations that `selection` takes.
+pub fn lower(spec: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer::new(spec, diags);
+    lowerer.operations(selection);
+    if matches!(selection, Selection::All) {
+        for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
+            lowerer.component(name, "#/components/schemas");
+        }
+    }
+    lowerer.finish()
+}
+
+pub(crate) struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    diags: &'a mut Diagnostics,
+    type_scope: Scope,
+    method_scope: Scope,
+    example_scope: Scope,
+    /// The type name of every component schema, claimed before anything else.
+    component_names: BTreeMap<String, String>,
+    /// The type name given to the schema at each pointer.
+    by_pointer: BTreeMap<String, String>,
+    types: BTreeMap<String, TypeDef>,
+    /// Examples found while lowering, checked once every type is known.
+    pending: Vec<examples::PendingExample>,
+    api: Api,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI, diags: &'a mut Diagnostics) -> Self {
+        let mut type_scope = Scope::default();
+        let mut component_names = BTreeMap::new();
+        for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
+            let wanted = naming::type_name(name);
+            let (claimed, changed) = type_scope.claim(wanted.clone());
+            if changed {
+                diags.warning(
+                    crate::diag::pointer("#/components/schemas", name),
+                    format!(
+                        "schema `{name}` would be type `{wanted}`, which another schema \
+                         already is; it is `{claimed}`"
+                    ),
+                );
+            }
+            component_names.insert(name.clone(), claimed);
+        }
+        let api = Api {
+            title: spec.info.title.clone(),
+            version: spec.info.version.clone(),
+            doc: spec
+                .info
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default(),
+            ..Api::default()
+        };
+        let mut lowerer = Self {
+            spec,
+            diags,
+            type_scope,
+            method_scope: Scope::with_reserved(CLIENT_METHODS),
+            example_scope: Scope::with_reserved(&["round_trip", "same"]),
+            component_names,
+            by_pointer: BTreeMap::new(),
+            types: BTreeMap::new(),
+            pending: Vec::new(),
+            api,
+        };
+        lowerer.servers();
+        lowerer
+    }
+
+    /// Names each server after the first label of its host (`us.authlete.com` is `Us`).
+    fn servers(&mut self) {
+        let mut scope = Scope::with_reserved(&["Custom"]);
+        for (i, server) in self.spec.servers.iter().enumerate() {
+            let pointer = format!("#/servers/{i}");
+            if !server.variables.as_ref().is_none_or(|v| v.is_empty()) || server.url.contains('{') {
+                self.diags.error(
+                    pointer,
+                    "server URLs with variables are not supported; give each server as a \
+                     fixed URL",
+                );
+                continue;
+            }
+            let Some(host) = server
+                .url
+                .split_once("://")
+                .map(|(_, rest)| rest.split(['/', ':']).next().unwrap_or(""))
+                .filter(|h| !h.is_empty())
+            else {
+                self.diags.warning(
+                    pointer,
+                    format!(
+                        "server URL `{}` is not absolute; it is left out of `Server`, and \
+                         a base URL can be given to the client instead",
+                        server.url
+                    ),
+                );
+                continue;
+            };
+            let label = host.split('.').next().unwrap_or(host);
+            let (name, _) = scope.claim(naming::variant_name(label));
+            let mut doc = server
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default();
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.push(format!("<{}>", server.url.trim_end_matches('/')));
+            self.api.servers.push(Server {
+                name,
+                url: server.url.trim_end_matches('/').to_owned(),
+                doc,
+            });
+        }
+    }
+
+    /// Claims a type name for an inline schema, saying so when it had to change.
+    fn claim_type(&mut self, wanted: String, pointer: &str) -> String {
+        let (name, changed) = self.type_scope.claim(wanted.clone());
+        if changed {
+            self.diags.warning(
+                pointer,
+                format!("type name `{wanted}` is taken by another schema; this one is `{name}`"),
+            );
+        }
+        name
+    }
+
+    fn define(&mut self, def: TypeDef) {
+        self.types.insert(def.name.clone(), def);
+    }
+
+    fn finish(mut self) -> Api {
+        let mut types: Vec<TypeDef> = std::mem::take(&mut self.types).into_values().collect();
+        schema::settle(&mut types);
+        self.api.types = types;
+        self.check_examples();
+        self.api
+    }
+}
