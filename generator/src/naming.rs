@@ -73,12 +73,11 @@ fn finish(name: String, prefix: &str, fallback: &str) -> String {
 
 /// The name of the type that a schema called `raw` becomes.
 pub fn type_name(raw: &str) -> String {
-    let name = finish(ascii_words(raw).to_upper_camel_case(), "T", "Unnamed");
+    let name = ascii_words(raw).to_upper_camel_case();
     if SHADOWING_TYPES.contains(&name.as_str()) {
-        format!("Api{name}")
-    } else {
-        name
+        return format!("Api{name}");
     }
+    finish(name, "T", "Unnamed")
 }
 
 /// The name of the variant that an enum value `raw` becomes.
