@@ -45,7 +45,71 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     }
     let first = lines.iter().position(|l| !l.trim().is_empty());
     lines.drain(..first.unwrap_or(lines.len()));
-    collapse_blank_runs(lines)
+    no_lazy_continuations(collapse_blank_runs(lines))
+}
+
+/// Where the text of a list item starts, if `line` opens one: after `- `, `* `, `+ `, `1. `
+/// or `1) `.
+fn list_content_indent(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 9 || !rest[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let after = &rest[marker..];
+    (after.starts_with(' ') || after.is_empty()).then_some(indent + marker + 1)
+}
+
+/// Indents the lines that continue a list item or a quote without saying so, as CommonMark
+/// allows ("lazy continuation") and as reads wrongly in source: each such line gets the
+/// item's indentation or the quote's `>`.
+fn no_lazy_continuations(lines: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut item_indent: Option<usize> = None;
+    let mut in_quote = false;
+    let mut in_fence = false;
+    for line in lines {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if line.is_empty() {
+            item_indent = None;
+            in_quote = false;
+            out.push(line);
+            continue;
+        }
+        if in_fence && !(trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            out.push(line);
+            continue;
+        }
+        if let Some(content) = list_content_indent(&line) {
+            item_indent = Some(content);
+            in_quote = false;
+            out.push(line);
+            continue;
+        }
+        let mut line = match item_indent {
+            Some(content) if indent < content => format!("{}{trimmed}", " ".repeat(content)),
+            _ => line,
+        };
+        let body = line.trim_start();
+        if body.starts_with('>') {
+            in_quote = true;
+        } else if in_quote {
+            let at = line.len() - body.len();
+            line.insert_str(at, "> ");
+        }
+        out.push(line);
+    }
+    out
 }
 
 fn indent_of(line: &str) -> &str {
@@ -269,6 +333,17 @@ mod tests {
             "```text\nHTTP/1.1 400 [x] <y>\n```"
         );
         assert_eq!(one("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    #[test]
+    fn lazy_continuations_are_made_explicit() {
+        assert_eq!(
+            one("- item\nmore of it\n  and more\n\nafter"),
+            "- item\n  more of it\n  and more\n\nafter"
+        );
+        assert_eq!(one("> quoted\nstill quoted"), "> quoted\n> still quoted");
+        assert_eq!(one("1. first\nrest"), "1. first\n   rest");
+        assert_eq!(one("-1 is not a list\nnext"), "-1 is not a list\nnext");
     }
 
     #[test]

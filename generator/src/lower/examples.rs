@@ -18,7 +18,12 @@ pub(crate) struct PendingExample {
 
 impl Lowerer<'_> {
     pub(super) fn check_examples(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
         for pending in std::mem::take(&mut self.pending) {
+            // A shared component response's example comes once per operation that uses it.
+            if !seen.insert(pending.pointer.clone()) {
+                continue;
+            }
             if let Err((at, problem)) = self.fits(&pending.value, &pending.ty, &pending.pointer) {
                 self.diags.warning(
                     at,

@@ -159,10 +159,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn finish(mut self) -> Api {
+        self.check_examples();
         let mut types: Vec<TypeDef> = std::mem::take(&mut self.types).into_values().collect();
         schema::settle(&mut types);
         self.api.types = types;
-        self.check_examples();
         self.api
     }
 }
