@@ -584,7 +584,10 @@ mod tests {
         let encoded = form_encode(&body).unwrap();
         let mut pairs: Vec<&str> = encoded.split('&').collect();
         pairs.sort_unstable();
-        assert_eq!(pairs, ["a+b=x%26y%3Dz%2B", "flag=true", "list=1", "list=2", "n=3"]);
+        assert_eq!(
+            pairs,
+            ["a+b=x%26y%3Dz%2B", "flag=true", "list=1", "list=2", "n=3"]
+        );
     }
 
     #[test]

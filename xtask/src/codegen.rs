@@ -43,11 +43,12 @@ impl Failure {
     }
 }
 
-pub fn run(args: &[String]) -> ExitCode {
+/// Runs `cargo xtask codegen` with `args`; `usage` is printed when they are wrong.
+pub fn run(args: &[String], usage: &str) -> ExitCode {
     let options = match parse(args) {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("error: {message}\n\n{}", crate::USAGE);
+            eprintln!("error: {message}\n\n{usage}");
             return ExitCode::from(2);
         }
     };
@@ -58,6 +59,21 @@ pub fn run(args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What `cargo xtask codegen --check` finds stale in `generated/`: nothing when it is fresh.
+///
+/// The freshness test calls this, so that it checks exactly what the command checks.
+pub fn stale_in_default_output() -> Result<Vec<String>, String> {
+    let options = parse(&[])?;
+    let text = fs::read_to_string(&options.spec).map_err(|e| format!("cannot read the spec: {e}"))?;
+    let output = generator::generate(&text, &options.settings).map_err(|diagnostics| {
+        let lines: Vec<String> = diagnostics.iter().map(|d| d.display("spec").to_string()).collect();
+        lines.join("\n")
+    })?;
+    let plan = plan(&options.out, &output.files).map_err(|f| f.0.join(": "))?;
+    let stale = plan.into_iter().filter(|(_, c)| !matches!(c, Change::Unchanged));
+    Ok(stale.map(|(path, _)| path).collect())
 }
 
 fn workspace_root() -> PathBuf {

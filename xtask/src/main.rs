@@ -3,7 +3,7 @@
 //! `codegen` generates a crate from a spec and writes it, touching only files that change;
 //! `codegen --check` writes nothing and fails when the output is stale.
 
-mod codegen;
+use xtask::codegen;
 
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAM
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("codegen") => codegen::run(&args[1..]),
+        Some("codegen") => codegen::run(&args[1..], USAGE),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,64 @@
+//! Snapshots of what the generator writes: every file for `spec/`, and for each fixture (one
+//! small spec per construct) the files that depend on the spec, with its warnings.
+
+use codegen_tests::{read, root, settings};
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("tests/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Every file generated for `spec/`, each under its own snapshot.
+#[test]
+fn spec() {
+    let output = generator::generate(&read("spec/openapi.yaml"), &settings("authlete", "spec/openapi.yaml"))
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    snapshot_settings().bind(|| {
+        for file in &output.files {
+            insta::assert_snapshot!(format!("spec__{}", file.path.replace('/', "__")), &file.contents);
+        }
+    });
+}
+
+/// The spec-dependent files of a fixture, and its warnings, in one snapshot.
+fn fixture(name: &str) {
+    let source = format!("tests/fixtures/{name}.yaml");
+    let output = generator::generate(&read(&source), &settings(name, &source))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    let mut text = String::new();
+    for warning in output.warnings.iter() {
+        text.push_str(&format!("{}\n", warning.display(&source)));
+    }
+    for file in &output.files {
+        let spec_dependent = file.path.starts_with("src/")
+            && !matches!(file.path.as_str(), "src/error.rs" | "src/transport.rs");
+        if spec_dependent {
+            text.push_str(&format!("\n==> {} <==\n{}", file.path, file.contents));
+        }
+    }
+    snapshot_settings().bind(|| insta::assert_snapshot!(format!("fixture__{name}"), text));
+}
+
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                fixture(stringify!($name));
+            }
+        )*
+
+        /// Every fixture file has a test above, so that none is forgotten.
+        #[test]
+        fn every_fixture_has_a_snapshot_test() {
+            let mut listed = vec![$(stringify!($name)),*];
+            listed.sort_unstable();
+            assert_eq!(listed, codegen_tests::fixture_names());
+        }
+    };
+}
+
+fixtures!(array, enumeration, keywords, nested, object, reference, required_optional);
