@@ -13,6 +13,7 @@ mod lower;
 mod model;
 mod naming;
 mod print;
+mod surface;
 
 use std::collections::BTreeSet;
 
@@ -88,6 +89,9 @@ pub struct File {
 pub struct Output {
     pub files: Vec<File>,
     pub warnings: Diagnostics,
+    /// The crate's public surface as a short listing: types with their fields, and method
+    /// signatures.
+    pub surface: String,
 }
 
 /// The marker that every generated file carries in its first line.
@@ -186,6 +190,7 @@ pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> 
     Ok(Output {
         files,
         warnings: diags,
+        surface: surface::listing(&api),
     })
 }
 
@@ -199,13 +204,18 @@ pub(crate) fn suggest<'c>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'c String>,
 ) -> Option<String> {
+    // A name that contains the one asked for, or is contained in it, is the likelier meaning
+    // than one a few edits away: `auth_token_fail` is short for `auth_token_fail_api`.
     let limit = (wanted.chars().count() / 3).max(2);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .map(|c| {
+            let related = c.contains(wanted) || wanted.contains(c.as_str());
+            (!related, edit_distance(wanted, c), c)
+        })
+        .filter(|(unrelated, d, _)| !unrelated || *d <= limit)
         .min()
-        .map(|(_, c)| c.clone())
+        .map(|(_, _, c)| c.clone())
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -235,5 +245,13 @@ mod tests {
             Some("token_fail_request")
         );
         assert_eq!(suggest("something_else", &names), None);
+        let ids = [
+            "auth_token_api".to_owned(),
+            "auth_token_fail_api".to_owned(),
+        ];
+        assert_eq!(
+            suggest("auth_token_fail", &ids).as_deref(),
+            Some("auth_token_fail_api")
+        );
     }
 }

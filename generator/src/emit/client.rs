@@ -11,9 +11,15 @@ use crate::model::{
 
 /// The items of `client.rs`.
 pub fn client_file(api: &Api) -> Vec<TokenStream> {
-    let mut items = vec![quote! {
-        use crate::transport::{Body, Request, Segment};
-    }];
+    let mut items = Vec::new();
+    if !api.operations.is_empty() {
+        let body = api
+            .operations
+            .iter()
+            .any(|op| op.body.is_some())
+            .then(|| quote!(Body,));
+        items.push(quote!(use crate::transport::{#body Request, Segment};));
+    }
     if api.operations.iter().any(mentions_types) {
         items.push(quote!(
             use crate::types;

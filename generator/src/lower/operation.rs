@@ -461,7 +461,12 @@ impl<'a> Lowerer<'a> {
 
         let mut form_name = None;
         if let (BodyEncoding::Json, Some((media, at))) = (encoding, &form) {
+            // The same schema written out twice is one type, not two.
+            let same_schema = json
+                .as_ref()
+                .is_some_and(|(json, _)| json.schema == media.schema);
             let form_ty = match &media.schema {
+                _ if same_schema => ty.clone(),
                 Some(schema) => self.schema(schema, &hint, &child(at, "schema")),
                 None => Ty::Json,
             };
