@@ -1,5 +1,9 @@
 //! Helpers shared by the test suites: where things are, generating with fixed settings, and
 //! a small HTTP server on loopback that records what it is sent and answers what it is told.
+//! The README's Rust examples are compiled here too, as doctests of `readme`.
+
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -9,7 +13,10 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The text of a spec, by path from the workspace root.
@@ -39,7 +46,10 @@ impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
         let mut values = self.headers.iter().filter(|(n, _)| n == name);
         let first = values.next().map(|(_, v)| v.as_str());
-        assert!(values.next().is_none(), "header {name} was sent more than once");
+        assert!(
+            values.next().is_none(),
+            "header {name} was sent more than once"
+        );
         first
     }
 
@@ -114,7 +124,11 @@ impl Server {
     /// The one request received; fails if there were more or none.
     pub fn only_request(&self) -> Recorded {
         let received = self.received();
-        assert_eq!(received.len(), 1, "expected exactly one request: {received:#?}");
+        assert_eq!(
+            received.len(),
+            1,
+            "expected exactly one request: {received:#?}"
+        );
         received.into_iter().next().unwrap()
     }
 }

@@ -66,23 +66,24 @@ pub fn run(args: &[String], usage: &str) -> ExitCode {
 /// The freshness test calls this, so that it checks exactly what the command checks.
 pub fn stale_in_default_output() -> Result<Vec<String>, String> {
     let options = parse(&[])?;
-    let text = fs::read_to_string(&options.spec).map_err(|e| format!("cannot read the spec: {e}"))?;
+    let text =
+        fs::read_to_string(&options.spec).map_err(|e| format!("cannot read the spec: {e}"))?;
     let output = generator::generate(&text, &options.settings).map_err(|diagnostics| {
-        let lines: Vec<String> = diagnostics.iter().map(|d| d.display("spec").to_string()).collect();
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.display("spec").to_string())
+            .collect();
         lines.join("\n")
     })?;
     let plan = plan(&options.out, &output.files).map_err(|f| f.0.join(": "))?;
-    let stale = plan.into_iter().filter(|(_, c)| !matches!(c, Change::Unchanged));
+    let stale = plan
+        .into_iter()
+        .filter(|(_, c)| !matches!(c, Change::Unchanged));
     Ok(stale.map(|(path, _)| path).collect())
 }
 
-fn workspace_root() -> PathBuf {
-    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).to_path_buf()
-}
-
 fn parse(args: &[String]) -> Result<Options, String> {
-    let root = workspace_root();
+    let root = crate::workspace_root();
     let mut check = false;
     let mut spec = None;
     let mut out = None;

@@ -1,16 +1,21 @@
 //! The project's commands, run as `cargo xtask <command>`.
 //!
 //! `codegen` generates a crate from a spec and writes it, touching only files that change;
-//! `codegen --check` writes nothing and fails when the output is stale.
+//! `codegen --check` writes nothing and fails when the output is stale. `test` runs every test
+//! suite of the project.
 
 use xtask::codegen;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
+usage: cargo xtask test
+       cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
                            [--operation ID]... [--tag TAG]... [--standalone]
                            [--no-example-tests]
+
+`test` runs every test suite; `codegen` writes generated/ from spec/, or another crate from
+another spec:
 
   --check             write nothing; fail naming every file that is stale
   --spec PATH         the OpenAPI 3.0 description to read (default: spec/openapi.yaml)
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..], USAGE),
+        Some("test") => xtask::test::run(&xtask::workspace_root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
