@@ -2,8 +2,7 @@
 //! what each kind of answer becomes.
 
 use authlete::types::{
-    ApiResult, TokenFailRequest, TokenFailRequestReason, TokenFailResponse,
-    TokenFailResponseAction,
+    ApiResult, TokenFailRequest, TokenFailRequestReason, TokenFailResponse, TokenFailResponseAction,
 };
 use authlete::{BaseUrl, Client, Error, InvalidRequest, Server as Region};
 use codegen_tests::{Reply, Server};
@@ -37,7 +36,10 @@ async fn json_request_on_the_wire() {
     let sent = server.only_request();
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.target, "/api/a%2Fb%20c/auth/token/fail");
-    assert_eq!(sent.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.header("accept"), Some("application/json"));
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
@@ -63,13 +65,22 @@ async fn form_request_on_the_wire() {
     let sent = server.only_request();
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.target, "/api/%2541%20..%2Fx/auth/token/fail");
-    assert_eq!(sent.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
-    assert_eq!(sent.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     let mut pairs: Vec<&str> = sent.body_text().split('&').collect();
     pairs.sort_unstable();
     assert_eq!(
         pairs,
-        ["reason=INVALID_RESOURCE_OWNER_CREDENTIALS", "ticket=a+b%26c%3Dd%2B%C3%A9"]
+        [
+            "reason=INVALID_RESOURCE_OWNER_CREDENTIALS",
+            "ticket=a+b%26c%3Dd%2B%C3%A9"
+        ]
     );
 }
 
@@ -81,7 +92,10 @@ async fn every_reason_goes_out_as_its_wire_name() {
             reason: reason.clone(),
             ..request()
         };
-        client(&server).auth_token_fail_api("1", &body).await.unwrap();
+        client(&server)
+            .auth_token_fail_api("1", &body)
+            .await
+            .unwrap();
         let sent: serde_json::Value = serde_json::from_slice(&server.only_request().body).unwrap();
         assert_eq!(sent["reason"], reason.as_str());
     }
@@ -91,13 +105,19 @@ async fn every_reason_goes_out_as_its_wire_name() {
 async fn success_with_each_action_parses() {
     for (wire, action) in [
         ("BAD_REQUEST", TokenFailResponseAction::BadRequest),
-        ("INTERNAL_SERVER_ERROR", TokenFailResponseAction::InternalServerError),
+        (
+            "INTERNAL_SERVER_ERROR",
+            TokenFailResponseAction::InternalServerError,
+        ),
     ] {
         let body = format!(
             r#"{{"resultCode":"A1","resultMessage":"m","action":"{wire}","responseContent":"{{\"error\":\"x\"}}"}}"#
         );
         let server = Server::start(Reply::json(200, &body)).await;
-        let response = client(&server).auth_token_fail_api("1", &request()).await.unwrap();
+        let response = client(&server)
+            .auth_token_fail_api("1", &request())
+            .await
+            .unwrap();
         assert_eq!(
             response,
             TokenFailResponse {
@@ -112,10 +132,20 @@ async fn success_with_each_action_parses() {
 
 #[tokio::test]
 async fn an_unknown_action_is_kept_not_fatal() {
-    let server = Server::start(Reply::json(200, r#"{"action":"CALL_THE_POLICE","extra":1}"#)).await;
-    let response = client(&server).auth_token_fail_api("1", &request()).await.unwrap();
+    let server = Server::start(Reply::json(
+        200,
+        r#"{"action":"CALL_THE_POLICE","extra":1}"#,
+    ))
+    .await;
+    let response = client(&server)
+        .auth_token_fail_api("1", &request())
+        .await
+        .unwrap();
     let action = response.action.unwrap();
-    assert_eq!(action, TokenFailResponseAction::Unrecognized("CALL_THE_POLICE".to_owned()));
+    assert_eq!(
+        action,
+        TokenFailResponseAction::Unrecognized("CALL_THE_POLICE".to_owned())
+    );
     assert_eq!(action.to_string(), "CALL_THE_POLICE");
     assert_eq!(response.response_content, None);
 }
@@ -125,7 +155,10 @@ async fn documented_error_statuses_carry_the_parsed_result() {
     for status in [400, 401, 403, 500] {
         let body = r#"{"resultCode":"A001202","resultMessage":"[A001202] Authorization header is missing."}"#;
         let server = Server::start(Reply::json(status, body)).await;
-        let error = client(&server).auth_token_fail_api("1", &request()).await.unwrap_err();
+        let error = client(&server)
+            .auth_token_fail_api("1", &request())
+            .await
+            .unwrap_err();
         let Error::Api { status: got, body } = &error else {
             panic!("expected Error::Api for {status}, got {error:?}");
         };
@@ -145,7 +178,10 @@ async fn documented_error_statuses_carry_the_parsed_result() {
 async fn an_undocumented_status_keeps_the_raw_body() {
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     let server = Server::start(Reply::html(502, html)).await;
-    let error = client(&server).auth_token_fail_api("1", &request()).await.unwrap_err();
+    let error = client(&server)
+        .auth_token_fail_api("1", &request())
+        .await
+        .unwrap_err();
     match error {
         Error::UnexpectedResponse {
             status,
@@ -164,7 +200,10 @@ async fn an_undocumented_status_keeps_the_raw_body() {
 async fn a_body_that_does_not_parse_keeps_the_raw_body_and_why() {
     for status in [200, 400] {
         let server = Server::start(Reply::html(status, "not json")).await;
-        let error = client(&server).auth_token_fail_api("1", &request()).await.unwrap_err();
+        let error = client(&server)
+            .auth_token_fail_api("1", &request())
+            .await
+            .unwrap_err();
         match error {
             Error::UnexpectedResponse {
                 status: got,
@@ -183,12 +222,19 @@ async fn a_body_that_does_not_parse_keeps_the_raw_body_and_why() {
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
     // Bind to learn a free port, then close it, so nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = Client::builder(BaseUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap())
         .bearer_token(TOKEN)
         .build()
         .unwrap();
-    let error = client.auth_token_fail_api("1", &request()).await.unwrap_err();
+    let error = client
+        .auth_token_fail_api("1", &request())
+        .await
+        .unwrap_err();
     match &error {
         Error::Transport { attempts, source } => {
             assert_eq!(*attempts, 1);
@@ -196,7 +242,11 @@ async fn a_refused_connection_is_a_transport_error() {
         }
         other => panic!("expected Error::Transport, got {other:?}"),
     }
-    for printed in [format!("{error}"), format!("{error:?}"), format!("{client:?}")] {
+    for printed in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{client:?}"),
+    ] {
         assert!(!printed.contains(TOKEN), "the token leaked: {printed}");
     }
 }
@@ -205,9 +255,15 @@ async fn a_refused_connection_is_a_transport_error() {
 async fn path_parameters_that_would_change_the_endpoint_are_refused_unsent() {
     let server = Server::start(Reply::json(200, BAD_REQUEST)).await;
     for service_id in ["", ".", ".."] {
-        let error = client(&server).auth_token_fail_api(service_id, &request()).await.unwrap_err();
+        let error = client(&server)
+            .auth_token_fail_api(service_id, &request())
+            .await
+            .unwrap_err();
         assert!(
-            matches!(error, Error::InvalidRequest(InvalidRequest::PathParameter { name: "serviceId" })),
+            matches!(
+                error,
+                Error::InvalidRequest(InvalidRequest::PathParameter { name: "serviceId" })
+            ),
             "{error:?}"
         );
     }
@@ -226,7 +282,10 @@ fn servers_are_the_four_regions() {
             "https://br.authlete.com",
         ]
     );
-    let client = Client::builder(Region::Jp).bearer_token(TOKEN).build().unwrap();
+    let client = Client::builder(Region::Jp)
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
     assert_eq!(client.base_url().as_str(), "https://jp.authlete.com");
     assert!(!format!("{client:?}").contains(TOKEN));
 }

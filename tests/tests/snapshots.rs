@@ -13,12 +13,18 @@ fn snapshot_settings() -> insta::Settings {
 /// Every file generated for `spec/`, each under its own snapshot.
 #[test]
 fn spec() {
-    let output = generator::generate(&read("spec/openapi.yaml"), &settings("authlete", "spec/openapi.yaml"))
-        .unwrap_or_else(|d| panic!("{d:?}"));
+    let output = generator::generate(
+        &read("spec/openapi.yaml"),
+        &settings("authlete", "spec/openapi.yaml"),
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
     snapshot_settings().bind(|| {
         for file in &output.files {
-            insta::assert_snapshot!(format!("spec__{}", file.path.replace('/', "__")), &file.contents);
+            insta::assert_snapshot!(
+                format!("spec__{}", file.path.replace('/', "__")),
+                &file.contents
+            );
         }
     });
 }
@@ -61,4 +67,12 @@ macro_rules! fixtures {
     };
 }
 
-fixtures!(array, enumeration, keywords, nested, object, reference, required_optional);
+fixtures!(
+    array,
+    enumeration,
+    keywords,
+    nested,
+    object,
+    reference,
+    required_optional
+);
