@@ -3,7 +3,8 @@
 
 //! One method of [`Client`](crate::Client) per operation of the API.
 
-use crate::transport::{Body, Request, Segment};
+use crate::encode::Segment;
+use crate::transport::{Body, Request};
 
 use crate::types;
 
@@ -48,6 +49,16 @@ impl ::std::convert::From<Server> for crate::BaseUrl {
     }
 }
 
+impl crate::ClientBuilder {
+    /// The `serviceId` of every operation called with `None` for it.
+    pub fn default_service_id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_path_parameter("serviceId", value)
+    }
+}
+
 impl crate::Client {
     /// Fail Token Request
     ///
@@ -69,13 +80,16 @@ impl crate::Client {
     /// - `service_id`: A service ID.
     pub async fn auth_token_fail_api(
         &self,
-        service_id: &str,
+        service_id: impl crate::PathValue<'_>,
         body: &types::TokenFailRequest,
     ) -> ::std::result::Result<
         types::TokenFailResponse,
         crate::Error<types::ApiResult>,
     > {
-        let path = crate::transport::path(
+        let service_id = self
+            .transport
+            .path_param("serviceId", crate::PathValue::value(service_id))?;
+        let path = crate::encode::path(
             &[
                 Segment::Literal("/api/"),
                 Segment::Param("serviceId", service_id),
@@ -107,13 +121,16 @@ impl crate::Client {
     /// - `service_id`: A service ID.
     pub async fn auth_token_fail_api_form(
         &self,
-        service_id: &str,
+        service_id: impl crate::PathValue<'_>,
         body: &types::TokenFailRequest,
     ) -> ::std::result::Result<
         types::TokenFailResponse,
         crate::Error<types::ApiResult>,
     > {
-        let path = crate::transport::path(
+        let service_id = self
+            .transport
+            .path_param("serviceId", crate::PathValue::value(service_id))?;
+        let path = crate::encode::path(
             &[
                 Segment::Literal("/api/"),
                 Segment::Param("serviceId", service_id),

@@ -16,7 +16,13 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod encode;
+#[rustfmt::skip]
 mod error;
+#[rustfmt::skip]
+mod mock;
+#[rustfmt::skip]
+mod retry;
 #[rustfmt::skip]
 mod transport;
 #[rustfmt::skip]
@@ -30,6 +36,13 @@ pub use client::Server;
 #[rustfmt::skip]
 pub use error::{BuildError, Error, InvalidRequest};
 #[rustfmt::skip]
+pub use mock::{MockRequest, MockResponse};
+#[rustfmt::skip]
+pub use retry::RetryPolicy;
+#[rustfmt::skip]
 pub use transport::{
-    BaseUrl, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    BaseUrl, Client, ClientBuilder, PathValue, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+/// The HTTP client underneath, for [`ClientBuilder::http_client`].
+#[rustfmt::skip]
+pub use reqwest;

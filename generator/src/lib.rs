@@ -21,8 +21,14 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 
 /// The spec-independent sources that every generated crate carries, hand-written in
 /// `templates/`.
-const TEMPLATES: [(&str, &str); 2] = [
+const TEMPLATES: [(&str, &str); 5] = [
+    (
+        "src/encode.rs",
+        include_str!("../../templates/src/encode.rs"),
+    ),
     ("src/error.rs", include_str!("../../templates/src/error.rs")),
+    ("src/mock.rs", include_str!("../../templates/src/mock.rs")),
+    ("src/retry.rs", include_str!("../../templates/src/retry.rs")),
     (
         "src/transport.rs",
         include_str!("../../templates/src/transport.rs"),

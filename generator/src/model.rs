@@ -17,6 +17,17 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Examples that match their type, for the round-trip tests.
     pub examples: Vec<Example>,
+    /// The string path parameters that a client can be given a default for.
+    pub path_defaults: Vec<PathDefault>,
+}
+
+/// A builder method that sets the default of a path parameter.
+#[derive(Clone, Debug)]
+pub struct PathDefault {
+    /// The parameter's name in the spec.
+    pub wire: String,
+    /// The name of the `ClientBuilder` method.
+    pub setter: String,
 }
 
 /// One of the spec's servers.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Api, Body, BodyEncoding, EnumRepr, Presence, Ty, TypeKind};
+use crate::model::{Api, Body, BodyEncoding, EnumRepr, ParamLocation, Presence, Ty, TypeKind};
 use crate::naming::unraw;
 
 /// The listing for `api`.
@@ -65,12 +65,20 @@ pub fn listing(api: &Api) -> String {
             }
         }
     }
+    for d in &api.path_defaults {
+        let _ = writeln!(
+            out,
+            "ClientBuilder::{}(value: impl Into<String>) sets `{}`",
+            d.setter, d.wire
+        );
+    }
     for op in &api.operations {
         let mut args: Vec<String> = op
             .params
             .iter()
             .map(|p| {
                 let ty = match &p.ty {
+                    Ty::String if p.location == ParamLocation::Path => "impl PathValue".to_owned(),
                     Ty::String => "&str".to_owned(),
                     Ty::Named(n) => format!("&{n}"),
                     other => render(other),

@@ -14,6 +14,8 @@ pub enum Error<E> {
         status: StatusCode,
         /// The parsed body of the response.
         body: E,
+        /// How many times the request was sent (more than once only when retries are on).
+        attempts: u32,
     },
 
     /// The server answered with a status the API does not document for this operation, or with
@@ -27,6 +29,8 @@ pub enum Error<E> {
         /// Why the body did not parse, when a body of a known shape was expected.
         #[source]
         source: Option<serde_json::Error>,
+        /// How many times the request was sent (more than once only when retries are on).
+        attempts: u32,
     },
 
     /// The request was refused before it was sent, because it would not reach the endpoint as
@@ -46,6 +50,16 @@ pub enum Error<E> {
 }
 
 impl<E> Error<E> {
+    /// How many times the request was sent; zero when it was refused before sending.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Api { attempts, .. }
+            | Self::UnexpectedResponse { attempts, .. }
+            | Self::Transport { attempts, .. } => *attempts,
+            Self::InvalidRequest(_) => 0,
+        }
+    }
+
     /// The status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -62,6 +76,14 @@ pub enum InvalidRequest {
     /// A path parameter would change which endpoint the request reaches.
     #[error("path parameter `{name}` must not be empty, `.` or `..`")]
     PathParameter {
+        /// The parameter's name in the API description.
+        name: &'static str,
+    },
+
+    /// An operation was called with `None` for a path parameter that the client has no
+    /// default for.
+    #[error("path parameter `{name}` was not given and the client has no default for it")]
+    MissingPathParameter {
         /// The parameter's name in the API description.
         name: &'static str,
     },

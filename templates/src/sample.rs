@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Client;
+use crate::encode::Segment;
 use crate::error::Error;
-use crate::transport::{Body, Request, Segment};
+use crate::transport::{Body, Request};
+use crate::Client;
 
 /// A body of each direction.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,12 +26,12 @@ impl Client {
     /// `PUT /notes/{id}` with a JSON body and a query parameter.
     pub async fn put_note(
         &self,
-        id: &str,
+        id: impl crate::PathValue<'_>,
         draft: Option<bool>,
         body: &Note,
     ) -> Result<Note, Error<NoteError>> {
-        let path =
-            crate::transport::path(&[Segment::Literal("/notes/"), Segment::Param("id", id)])?;
+        let id = self.transport.path_param("id", id.value())?;
+        let path = crate::encode::path(&[Segment::Literal("/notes/"), Segment::Param("id", id)])?;
         let request = Request::new(reqwest::Method::PUT, "/notes/{id}", path)
             .query("draft", draft)
             .body(Body::json(body)?);
@@ -46,7 +47,7 @@ impl Client {
 
     /// `POST /notes` with a form body.
     pub async fn post_note_form(&self, body: &Note) -> Result<(), Error<Note>> {
-        let path = crate::transport::path(&[Segment::Literal("/notes")])?;
+        let path = crate::encode::path(&[Segment::Literal("/notes")])?;
         let request = Request::new(reqwest::Method::POST, "/notes", path).body(Body::form(body)?);
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
@@ -58,7 +59,7 @@ impl Client {
 
     /// `POST /echo` with a text body and a text answer.
     pub async fn echo(&self, body: &str) -> Result<String, Error<()>> {
-        let path = crate::transport::path(&[Segment::Literal("/echo")])?;
+        let path = crate::encode::path(&[Segment::Literal("/echo")])?;
         let request = Request::new(reqwest::Method::POST, "/echo", path).body(Body::text(body));
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

@@ -1,16 +1,20 @@
-//! The HTTP plumbing under every operation: the client and its settings, building the URL,
-//! encoding the body, sending, and reading the response back into an operation's result.
+//! The HTTP plumbing under every operation: the client and its settings, sending with
+//! credentials, retries and logging, and reading the response back into an operation's result.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::encode;
 use crate::error::{BuildError, Error, InvalidRequest};
+use crate::mock::{MockRequest, MockResponse};
+use crate::retry::{self, RetryPolicy};
 
 /// How long connecting to the server may take, unless the builder says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -106,14 +110,21 @@ fn bearer_header(token: &str) -> Result<HeaderValue, ()> {
     Ok(value)
 }
 
+/// Answers requests in-process instead of sending them.
+type Responder = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
+
 /// Settings for a [`Client`], finished with [`ClientBuilder::build`].
 #[must_use]
 pub struct ClientBuilder {
     base_url: BaseUrl,
     token: Result<Credentials, BuildError>,
     http: Option<reqwest::Client>,
+    responder: Option<Responder>,
     connect_timeout: Duration,
     timeout: Duration,
+    retry: RetryPolicy,
+    path_defaults: BTreeMap<String, String>,
+    log_bodies: bool,
 }
 
 impl ClientBuilder {
@@ -122,8 +133,12 @@ impl ClientBuilder {
             base_url,
             token: Ok(Credentials::None),
             http: None,
+            responder: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::NONE,
+            path_defaults: BTreeMap::new(),
+            log_bodies: false,
         }
     }
 
@@ -153,12 +168,36 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole request may take, from connecting to the last byte of the response;
+    /// How long one attempt may take, from connecting to the last byte of the response;
     /// [`DEFAULT_TIMEOUT`] unless set.
     ///
     /// Ignored when [`http_client`](Self::http_client) supplies the client.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Retries failed attempts as `policy` says; no retries unless set.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The value of path parameter `name` (as the API description spells it) for every
+    /// operation called with `None` for it.
+    pub fn default_path_parameter(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.path_defaults.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds the request and response bodies to the log event of each request; off unless set,
+    /// since bodies may carry personal data. The token is never logged.
+    pub fn log_bodies(mut self, log: bool) -> Self {
+        self.log_bodies = log;
         self
     }
 
@@ -169,20 +208,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Answers every request with `respond` instead of sending it, so that a program's tests
+    /// run the client without a network or a server.
+    pub fn responder(
+        mut self,
+        respond: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.responder = Some(Arc::new(respond));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(BuildError::Http)?,
+        let backend = match (self.responder, self.http) {
+            (Some(respond), _) => Backend::Responder(respond),
+            (None, Some(http)) => Backend::Http(http),
+            (None, None) => Backend::Http(
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(BuildError::Http)?,
+            ),
         };
         let transport = Transport {
-            http,
+            backend,
             base_url: self.base_url,
             credentials: self.token?,
+            retry: self.retry,
+            path_defaults: Arc::new(self.path_defaults),
+            log_bodies: self.log_bodies,
         };
         Ok(Client { transport })
     }
@@ -194,6 +249,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -218,116 +274,41 @@ impl Client {
     }
 }
 
+/// Where requests go.
+#[derive(Clone)]
+enum Backend {
+    Http(reqwest::Client),
+    Responder(Responder),
+}
+
 #[derive(Clone)]
 pub(crate) struct Transport {
-    http: reqwest::Client,
+    backend: Backend,
     base_url: BaseUrl,
     credentials: Credentials,
+    retry: RetryPolicy,
+    path_defaults: Arc<BTreeMap<String, String>>,
+    log_bodies: bool,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let backend = match self.backend {
+            Backend::Http(_) => "http",
+            Backend::Responder(_) => "responder",
+        };
         f.debug_struct("Transport")
+            .field("backend", &backend)
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("path_defaults", &self.path_defaults)
             .finish_non_exhaustive()
     }
 }
 
-/// One piece of an operation's path: text from the template, or a parameter's value.
-#[derive(Clone, Copy, Debug)]
-#[allow(
-    dead_code,
-    reason = "each API uses only the helpers that its operations need"
-)]
-pub(crate) enum Segment<'a> {
-    Literal(&'static str),
-    Param(&'static str, &'a str),
-}
-
-/// Joins `segments` into a path, percent-encoding every parameter as one path segment.
-///
-/// A parameter that is empty, `.` or `..` is refused: URL normalisation would turn it into
-/// another endpoint's path.
-pub(crate) fn path(segments: &[Segment<'_>]) -> Result<String, InvalidRequest> {
-    let mut out = String::new();
-    for segment in segments {
-        match *segment {
-            Segment::Literal(text) => out.push_str(text),
-            Segment::Param(name, value) => {
-                if matches!(value, "" | "." | "..") {
-                    return Err(InvalidRequest::PathParameter { name });
-                }
-                percent_encode(value, &mut out);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Appends `value` with every byte outside RFC 3986's unreserved set percent-encoded.
-fn percent_encode(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in value.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xf)]));
-        }
-    }
-}
-
-/// Encodes `body` as `application/x-www-form-urlencoded`.
-///
-/// The body must serialize as an object whose values are strings, numbers, booleans or arrays
-/// of those; arrays become repeated keys and `null` values are left out.
-pub(crate) fn form_encode<T: Serialize + ?Sized>(body: &T) -> Result<String, InvalidRequest> {
-    let invalid = |reason: String| InvalidRequest::Body {
-        content_type: FORM,
-        reason,
-    };
-    let value = serde_json::to_value(body).map_err(|e| invalid(e.to_string()))?;
-    let serde_json::Value::Object(fields) = value else {
-        return Err(invalid("the body is not an object".to_owned()));
-    };
-    let mut out = String::new();
-    for (key, value) in &fields {
-        let values = match value {
-            serde_json::Value::Array(items) => items.as_slice(),
-            other => std::slice::from_ref(other),
-        };
-        for item in values {
-            let text = match item {
-                serde_json::Value::Null => continue,
-                serde_json::Value::String(text) => text.clone(),
-                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => item.to_string(),
-                _ => return Err(invalid(format!("field `{key}` is not a scalar"))),
-            };
-            if !out.is_empty() {
-                out.push('&');
-            }
-            form_escape(key, &mut out);
-            out.push('=');
-            form_escape(&text, &mut out);
-        }
-    }
-    Ok(out)
-}
-
-/// The form encoding of URL, where a space is `+`.
-fn form_escape(text: &str, out: &mut String) {
-    for part in text.split(' ').enumerate() {
-        if part.0 > 0 {
-            out.push('+');
-        }
-        percent_encode(part.1, out);
-    }
-}
-
-const JSON: &str = "application/json";
-const FORM: &str = "application/x-www-form-urlencoded";
+pub(crate) const JSON: &str = "application/json";
+pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 const TEXT: &str = "text/plain; charset=utf-8";
 
 /// A request body, encoded.
@@ -358,11 +339,28 @@ impl Body {
     }
 
     pub(crate) fn form<T: Serialize + ?Sized>(body: &T) -> Result<Self, InvalidRequest> {
-        form_encode(body).map(Self::Form)
+        encode::form_encode(body).map(Self::Form)
     }
 
     pub(crate) fn text(body: &str) -> Self {
         Self::Text(body.to_owned())
+    }
+
+    fn content_type(&self) -> Option<&'static str> {
+        match self {
+            Self::Empty => None,
+            Self::Json(_) => Some(JSON),
+            Self::Form(_) => Some(FORM),
+            Self::Text(_) => Some(TEXT),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Empty => &[],
+            Self::Json(bytes) => bytes,
+            Self::Form(text) | Self::Text(text) => text.as_bytes(),
+        }
     }
 }
 
@@ -371,7 +369,6 @@ impl Body {
 pub(crate) struct Request {
     pub(crate) method: Method,
     /// The path as the API description writes it, for logs: no parameter values in it.
-    #[allow(dead_code, reason = "read only where requests are logged")]
     pub(crate) template: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
@@ -405,50 +402,185 @@ impl Request {
         self.body = body;
         self
     }
+
+    /// The path with the query string, percent-encoded.
+    fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        if !self.query.is_empty() {
+            out.push('?');
+            let pairs = self.query.iter().map(|(n, v)| (*n, v.as_str()));
+            encode::form_pairs(pairs, &mut out);
+        }
+        out
+    }
+}
+
+/// What a string path parameter can be given as: a value, or `None` for the client's default
+/// (see [`ClientBuilder::default_path_parameter`]).
+pub trait PathValue<'a> {
+    /// The value, if one was given.
+    fn value(self) -> Option<&'a str>;
+}
+
+impl<'a> PathValue<'a> for &'a str {
+    fn value(self) -> Option<&'a str> {
+        Some(self)
+    }
+}
+
+impl<'a> PathValue<'a> for &'a String {
+    fn value(self) -> Option<&'a str> {
+        Some(self)
+    }
+}
+
+impl<'a> PathValue<'a> for Option<&'a str> {
+    fn value(self) -> Option<&'a str> {
+        self
+    }
 }
 
 impl Transport {
-    /// Sends `request` and reads the whole response.
+    /// The value of path parameter `name`: the one given, or else the client's default.
+    #[allow(dead_code, reason = "used only by APIs with string path parameters")]
+    pub(crate) fn path_param<'a>(
+        &'a self,
+        name: &'static str,
+        given: Option<&'a str>,
+    ) -> Result<&'a str, InvalidRequest> {
+        given
+            .or_else(|| self.path_defaults.get(name).map(String::as_str))
+            .ok_or(InvalidRequest::MissingPathParameter { name })
+    }
+
+    /// Sends `request`, retrying as the policy allows, and reads the whole response.
     pub(crate) async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
         let started = Instant::now();
-        let mut url = String::with_capacity(self.base_url.0.len() + request.path.len());
-        url.push_str(&self.base_url.0);
-        url.push_str(&request.path);
-        if !request.query.is_empty() {
-            url.push('?');
-            for (i, (name, value)) in request.query.iter().enumerate() {
-                if i > 0 {
-                    url.push('&');
+        let path = request.path_and_query();
+        let authorization = self.credentials.header()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = match &self.backend {
+                Backend::Http(http) => self.over_http(http, &request, &path, &authorization).await,
+                Backend::Responder(respond) => Ok(in_process(
+                    respond,
+                    &request,
+                    path.clone(),
+                    authorization.is_some(),
+                )),
+            };
+            let wait = match &outcome {
+                Ok(response) if retry::retryable(response.status) => {
+                    self.retry.wait(attempt, response.retry_after)
                 }
-                form_escape(name, &mut url);
-                url.push('=');
-                form_escape(value, &mut url);
+                Err(e) if e.is_connect() => self.retry.wait(attempt, None),
+                _ => None,
+            };
+            if let Some(wait) = wait {
+                tokio::time::sleep(wait).await;
+                continue;
             }
+            let status = outcome.as_ref().ok().map(|r| r.status.as_u16());
+            let response_body = outcome.as_ref().ok().map(|r| r.body.as_str());
+            self.log(&request, status, started, attempt, response_body);
+            return match outcome {
+                Ok(response) => Ok(Response {
+                    attempts: attempt,
+                    ..response
+                }),
+                Err(source) => Err(Error::Transport {
+                    attempts: attempt,
+                    source,
+                }),
+            };
         }
+    }
 
-        let mut builder = self
-            .http
+    async fn over_http(
+        &self,
+        http: &reqwest::Client,
+        request: &Request,
+        path: &str,
+        authorization: &Option<HeaderValue>,
+    ) -> Result<Response, reqwest::Error> {
+        let mut url = String::with_capacity(self.base_url.0.len() + path.len());
+        url.push_str(&self.base_url.0);
+        url.push_str(path);
+        let mut builder = http
             .request(request.method.clone(), url)
             .header(header::ACCEPT, JSON);
-        if let Some(value) = self.credentials.header()? {
-            builder = builder.header(header::AUTHORIZATION, value);
+        if let Some(value) = authorization {
+            builder = builder.header(header::AUTHORIZATION, value.clone());
         }
-        builder = match request.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder.header(header::CONTENT_TYPE, JSON).body(bytes),
-            Body::Form(text) => builder.header(header::CONTENT_TYPE, FORM).body(text),
-            Body::Text(text) => builder.header(header::CONTENT_TYPE, TEXT).body(text),
-        };
-
-        let transport = |source| Error::Transport {
-            attempts: 1,
-            source,
-        };
-        let response = builder.send().await.map_err(transport)?;
+        if let Some(content_type) = request.body.content_type() {
+            builder = builder
+                .header(header::CONTENT_TYPE, content_type)
+                .body(request.body.bytes().to_vec());
+        }
+        let response = builder.send().await?;
         let status = response.status();
-        let body = response.text().await.map_err(transport)?;
-        let _elapsed = started.elapsed();
-        Ok(Response { status, body })
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let body = response.text().await?;
+        Ok(Response {
+            status,
+            body,
+            retry_after,
+            attempts: 0,
+        })
+    }
+
+    /// One event per request: what was asked, what came of it, and how long it took.
+    fn log(
+        &self,
+        request: &Request,
+        status: Option<u16>,
+        started: Instant,
+        attempts: u32,
+        response_body: Option<&str>,
+    ) {
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let method = request.method.as_str();
+        let path = request.template;
+        if self.log_bodies {
+            let request_body = String::from_utf8_lossy(request.body.bytes());
+            tracing::debug!(
+                method,
+                path,
+                status,
+                elapsed_ms,
+                attempts,
+                request_body = &*request_body,
+                response_body,
+                "request"
+            );
+        } else {
+            tracing::debug!(method, path, status, elapsed_ms, attempts, "request");
+        }
+    }
+}
+
+fn in_process(respond: &Responder, request: &Request, path: String, authorized: bool) -> Response {
+    let answer = respond(&MockRequest {
+        method: request.method.clone(),
+        path,
+        content_type: request.body.content_type(),
+        authorized,
+        body: request.body.bytes().to_vec(),
+    });
+    let retry_after = answer
+        .retry_after
+        .as_deref()
+        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    Response {
+        status: StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body: answer.body,
+        retry_after,
+        attempts: 0,
     }
 }
 
@@ -457,6 +589,8 @@ impl Transport {
 pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) body: String,
+    retry_after: Option<Duration>,
+    attempts: u32,
 }
 
 #[allow(
@@ -466,7 +600,7 @@ pub(crate) struct Response {
 impl Response {
     /// Parses the body as the operation's documented success value.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        serde_json::from_str(&self.body).map_err(|e| self.unexpected_because(e))
+        serde_json::from_str(&self.body).map_err(|e| self.unexpected_because(Some(e)))
     }
 
     /// The body as text, for a documented `text/plain` success.
@@ -481,13 +615,7 @@ impl Response {
 
     /// Parses the body as the operation's documented error body.
     pub(crate) fn api_error<E: DeserializeOwned>(self) -> Error<E> {
-        match serde_json::from_str(&self.body) {
-            Ok(body) => Error::Api {
-                status: self.status,
-                body,
-            },
-            Err(e) => self.unexpected_because(e),
-        }
+        self.api_error_as(|body: E| body)
     }
 
     /// Parses the body as `B`, one of several documented error bodies, and wraps it into the
@@ -497,45 +625,38 @@ impl Response {
         wrap: impl FnOnce(B) -> E,
     ) -> Error<E> {
         match serde_json::from_str(&self.body) {
-            Ok(body) => Error::Api {
-                status: self.status,
-                body: wrap(body),
-            },
-            Err(e) => self.unexpected_because(e),
+            Ok(body) => self.api_error_empty(wrap(body)),
+            Err(e) => self.unexpected_because(Some(e)),
         }
     }
 
     /// A documented error status with a plain text body, wrapped into the operation's error
     /// type.
-    pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
-        Error::Api {
-            status: self.status,
-            body: wrap(self.body),
-        }
+    pub(crate) fn api_error_text<E>(mut self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        let body = wrap(std::mem::take(&mut self.body));
+        self.api_error_empty(body)
     }
 
-    /// A documented error status without a body.
+    /// A documented error status, with `body` standing for what it carried.
     pub(crate) fn api_error_empty<E>(self, body: E) -> Error<E> {
         Error::Api {
             status: self.status,
             body,
+            attempts: self.attempts,
         }
     }
 
     /// A status this operation does not document.
     pub(crate) fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedResponse {
-            status: self.status,
-            body: self.body,
-            source: None,
-        }
+        self.unexpected_because(None)
     }
 
-    fn unexpected_because<E>(self, source: serde_json::Error) -> Error<E> {
+    fn unexpected_because<E>(self, source: Option<serde_json::Error>) -> Error<E> {
         Error::UnexpectedResponse {
             status: self.status,
             body: self.body,
-            source: Some(source),
+            source,
+            attempts: self.attempts,
         }
     }
 }
@@ -543,59 +664,6 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_parameters_are_one_encoded_segment() {
-        let path = path(&[
-            Segment::Literal("/api/"),
-            Segment::Param("serviceId", "a/b c?#%é"),
-            Segment::Literal("/x"),
-        ])
-        .unwrap();
-        assert_eq!(path, "/api/a%2Fb%20c%3F%23%25%C3%A9/x");
-    }
-
-    #[test]
-    fn dot_segments_and_empty_parameters_are_refused() {
-        for value in ["", ".", ".."] {
-            let err = path(&[Segment::Param("serviceId", value)]).unwrap_err();
-            assert!(matches!(
-                err,
-                InvalidRequest::PathParameter { name: "serviceId" }
-            ));
-        }
-        assert_eq!(path(&[Segment::Param("id", "...")]).unwrap(), "...");
-    }
-
-    #[test]
-    fn form_encoding_flattens_scalars_and_arrays() {
-        let body = serde_json::json!({
-            "a b": "x&y=z+",
-            "n": 3,
-            "flag": true,
-            "none": null,
-            "list": ["1", "2"],
-        });
-        // Field order follows serde_json's map, which depends on its features; servers do not
-        // care, so neither does the test.
-        let encoded = form_encode(&body).unwrap();
-        let mut pairs: Vec<&str> = encoded.split('&').collect();
-        pairs.sort_unstable();
-        assert_eq!(
-            pairs,
-            ["a+b=x%26y%3Dz%2B", "flag=true", "list=1", "list=2", "n=3"]
-        );
-    }
-
-    #[test]
-    fn form_encoding_refuses_nested_objects() {
-        let err = form_encode(&serde_json::json!({"outer": {"inner": 1}})).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the request body cannot be encoded as application/x-www-form-urlencoded: \
-             field `outer` is not a scalar"
-        );
-    }
 
     #[test]
     fn base_urls_are_checked_and_normalised() {
@@ -623,5 +691,14 @@ mod tests {
         let printed = format!("{client:?}");
         assert!(!printed.contains("very-secret"), "{printed}");
         assert!(printed.contains("<redacted>"), "{printed}");
+    }
+
+    #[test]
+    fn query_strings_are_form_encoded() {
+        let request = Request::new(Method::GET, "/x", "/x".to_owned())
+            .query("a b", Some("c&d"))
+            .query("none", None::<&str>)
+            .query("n", Some(3));
+        assert_eq!(request.path_and_query(), "/x?a+b=c%26d&n=3");
     }
 }

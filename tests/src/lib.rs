@@ -64,6 +64,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Further headers, as `name: value` lines.
+    pub headers: Vec<String>,
 }
 
 impl Reply {
@@ -72,20 +74,27 @@ impl Reply {
             status,
             content_type: "application/json",
             body: body.to_owned(),
+            headers: Vec::new(),
         }
     }
 
     pub fn html(status: u16, body: &str) -> Self {
         Self {
-            status,
             content_type: "text/html; charset=utf-8",
-            body: body.to_owned(),
+            ..Self::json(status, body)
         }
+    }
+
+    /// The same reply with one more header.
+    pub fn with_header(mut self, line: &str) -> Self {
+        self.headers.push(line.to_owned());
+        self
     }
 }
 
-/// An HTTP/1.1 server on 127.0.0.1 that answers every request with the same reply and keeps
-/// what it was sent. It stops when dropped.
+/// An HTTP/1.1 server on 127.0.0.1 that answers requests with the replies it was given, in
+/// order, the last one for every request after, and keeps what it was sent. It stops when
+/// dropped.
 pub struct Server {
     pub base_url: String,
     received: Arc<Mutex<Vec<Recorded>>>,
@@ -94,14 +103,20 @@ pub struct Server {
 
 impl Server {
     pub async fn start(reply: Reply) -> Self {
+        Self::start_sequence(vec![reply]).await
+    }
+
+    pub async fn start_sequence(replies: Vec<Reply>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&received);
         let task = tokio::spawn(async move {
+            let mut next = 0;
             while let Ok((stream, _)) = listener.accept().await {
                 let log = Arc::clone(&log);
-                let reply = reply.clone();
+                let reply = replies[next.min(replies.len() - 1)].clone();
+                next += 1;
                 tokio::spawn(async move {
                     if let Some(request) = serve(stream, &reply).await {
                         log.lock().unwrap().push(request);
@@ -176,13 +191,18 @@ async fn serve(mut stream: TcpStream, reply: &Reply) -> Option<Recorded> {
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    let response = format!(
-        "HTTP/1.1 {} Status\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+    let mut response = format!(
+        "HTTP/1.1 {} Status\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n",
         reply.status,
         reply.content_type,
         reply.body.len(),
-        reply.body
     );
+    for line in &reply.headers {
+        response.push_str(line);
+        response.push_str("\r\n");
+    }
+    response.push_str("\r\n");
+    response.push_str(&reply.body);
     stream.write_all(response.as_bytes()).await.ok()?;
     stream.shutdown().await.ok()?;
     Some(Recorded {

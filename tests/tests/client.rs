@@ -159,7 +159,12 @@ async fn documented_error_statuses_carry_the_parsed_result() {
             .auth_token_fail_api("1", &request())
             .await
             .unwrap_err();
-        let Error::Api { status: got, body } = &error else {
+        let Error::Api {
+            status: got,
+            body,
+            attempts: 1,
+        } = &error
+        else {
             panic!("expected Error::Api for {status}, got {error:?}");
         };
         assert_eq!(got.as_u16(), status);
@@ -187,6 +192,7 @@ async fn an_undocumented_status_keeps_the_raw_body() {
             status,
             body,
             source,
+            attempts: 1,
         } => {
             assert_eq!(status.as_u16(), 502);
             assert_eq!(body, html);
@@ -209,6 +215,7 @@ async fn a_body_that_does_not_parse_keeps_the_raw_body_and_why() {
                 status: got,
                 body,
                 source,
+                attempts: 1,
             } => {
                 assert_eq!(got.as_u16(), status);
                 assert_eq!(body, "not json");

@@ -269,7 +269,9 @@ fn example_error(status: u16) -> ApiResult {
 
 fn assert_api_error(result: Result<TokenFailResponse, Error<ApiResult>>, status: u16) {
     match result {
-        Err(Error::Api { status: got, body }) => {
+        Err(Error::Api {
+            status: got, body, ..
+        }) => {
             assert_eq!(got.as_u16(), status);
             assert_eq!(body, example_error(status));
         }

@@ -6,7 +6,8 @@ use quote::quote;
 
 use super::{TypePath, doc_attrs, ident, ty};
 use crate::model::{
-    Api, Body, BodyEncoding, Operation, ParamLocation, Response, Segment, Server, Status, Ty,
+    Api, Body, BodyEncoding, Operation, ParamLocation, PathDefault, Response, Segment, Server,
+    Status, Ty,
 };
 
 /// The items of `client.rs`.
@@ -18,7 +19,10 @@ pub fn client_file(api: &Api) -> Vec<TokenStream> {
             .iter()
             .any(|op| op.body.is_some())
             .then(|| quote!(Body,));
-        items.push(quote!(use crate::transport::{#body Request, Segment};));
+        items.push(quote! {
+            use crate::encode::Segment;
+            use crate::transport::{#body Request};
+        });
     }
     if api.operations.iter().any(mentions_types) {
         items.push(quote!(
@@ -27,6 +31,9 @@ pub fn client_file(api: &Api) -> Vec<TokenStream> {
     }
     if !api.servers.is_empty() {
         items.extend(emit_servers(&api.servers));
+    }
+    if !api.path_defaults.is_empty() {
+        items.push(emit_path_defaults(&api.path_defaults));
     }
     let methods = api.operations.iter().flat_map(|op| {
         let main = emit_operation(op, &op.name, op.body.as_ref().map(|b| b.encoding));
@@ -93,6 +100,26 @@ fn emit_servers(servers: &[Server]) -> Vec<TokenStream> {
     ]
 }
 
+/// A `default_*` builder method for each string path parameter.
+fn emit_path_defaults(defaults: &[PathDefault]) -> TokenStream {
+    let setters = defaults.iter().map(|d| {
+        let setter = ident(&d.setter);
+        let wire = &d.wire;
+        let doc = format!(" The `{wire}` of every operation called with `None` for it.");
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.default_path_parameter(#wire, value)
+            }
+        }
+    });
+    quote! {
+        impl crate::ClientBuilder {
+            #(#setters)*
+        }
+    }
+}
+
 /// One method of the client for `op`, sending its body with `encoding`.
 fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) -> TokenStream {
     let form_variant =
@@ -133,8 +160,17 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
 
     let args = op.params.iter().map(|p| {
         let name = ident(&p.name);
-        let arg = param_ty(&p.ty, p.required);
+        let arg = if takes_default(p) {
+            quote!(impl crate::PathValue<'_>)
+        } else {
+            param_ty(&p.ty, p.required)
+        };
         quote!(#name: #arg)
+    });
+    let defaults = op.params.iter().filter(|p| takes_default(p)).map(|p| {
+        let name = ident(&p.name);
+        let wire = &p.wire;
+        quote!(let #name = self.transport.path_param(#wire, crate::PathValue::value(#name))?;)
     });
     let body_arg = op.body.as_ref().map(|b| {
         let inner = match (&b.ty, b.encoding) {
@@ -212,7 +248,8 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
             #(#args,)*
             #body_arg
         ) -> ::std::result::Result<#ok, crate::Error<#error>> {
-            let path = crate::transport::path(&[#(#segments),*])?;
+            #(#defaults)*
+            let path = crate::encode::path(&[#(#segments),*])?;
             let request = Request::new(::reqwest::Method::#method_name, #template, path)#(#query)*;
             #body
             let response = self.transport.send(request).await?;
@@ -222,6 +259,11 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
             }
         }
     }
+}
+
+/// Whether a parameter can be left to the client's default: string path parameters.
+fn takes_default(p: &crate::model::Param) -> bool {
+    p.location == ParamLocation::Path && p.ty == Ty::String
 }
 
 /// The argument type of a parameter: borrowed where the value is not `Copy`.

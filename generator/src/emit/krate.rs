@@ -49,7 +49,13 @@ pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream
             #[rustfmt::skip]
             mod client;
             #[rustfmt::skip]
+            mod encode;
+            #[rustfmt::skip]
             mod error;
+            #[rustfmt::skip]
+            mod mock;
+            #[rustfmt::skip]
+            mod retry;
             #[rustfmt::skip]
             mod transport;
             #[rustfmt::skip]
@@ -61,7 +67,14 @@ pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream
             #[rustfmt::skip]
             pub use error::{BuildError, Error, InvalidRequest};
             #[rustfmt::skip]
-            pub use transport::{BaseUrl, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            pub use mock::{MockRequest, MockResponse};
+            #[rustfmt::skip]
+            pub use retry::RetryPolicy;
+            #[rustfmt::skip]
+            pub use transport::{BaseUrl, Client, ClientBuilder, PathValue, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            #[doc = " The HTTP client underneath, for [`ClientBuilder::http_client`]."]
+            #[rustfmt::skip]
+            pub use reqwest;
         },
     ];
     (inner_doc_attrs(&doc), items)

@@ -15,11 +15,27 @@ use openapiv3::OpenAPI;
 use crate::Selection;
 use crate::diag::Diagnostics;
 use crate::docs::doc_lines;
-use crate::model::{Api, Server, TypeDef};
+use crate::model::{Api, ParamLocation, PathDefault, Server, Ty, TypeDef};
 use crate::naming::{self, Scope};
 
 /// Methods the client has whatever the spec says.
 const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "fmt"];
+
+/// Methods the client builder has whatever the spec says.
+const BUILDER_METHODS: &[&str] = &[
+    "bearer_token",
+    "bearer_token_supplier",
+    "build",
+    "connect_timeout",
+    "default_path_parameter",
+    "fmt",
+    "http_client",
+    "log_bodies",
+    "new",
+    "responder",
+    "retry",
+    "timeout",
+];
 
 /// Lowers `spec` for the operations that `selection` takes.
 pub fn lower(spec: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
@@ -158,7 +174,25 @@ impl<'a> Lowerer<'a> {
         self.types.insert(def.name.clone(), def);
     }
 
+    /// One `default_*` builder method per string path parameter name, in the order met.
+    fn path_defaults(&mut self) {
+        let mut scope = Scope::with_reserved(BUILDER_METHODS);
+        let mut seen = std::collections::BTreeSet::new();
+        let params = self.api.operations.iter().flat_map(|op| &op.params);
+        for p in params.filter(|p| p.location == ParamLocation::Path && p.ty == Ty::String) {
+            if seen.insert(p.wire.clone()) {
+                let wanted = naming::value_name(&format!("default {}", p.wire));
+                let (setter, _) = scope.claim(wanted);
+                self.api.path_defaults.push(PathDefault {
+                    wire: p.wire.clone(),
+                    setter,
+                });
+            }
+        }
+    }
+
     fn finish(mut self) -> Api {
+        self.path_defaults();
         self.check_examples();
         let mut types: Vec<TypeDef> = std::mem::take(&mut self.types).into_values().collect();
         schema::settle(&mut types);
