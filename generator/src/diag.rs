@@ -96,6 +96,13 @@ impl Diagnostics {
         self.push(Diagnostic::warning(pointer, message));
     }
 
+    /// Fills in the line and column of each diagnostic that has none, from the spec's text.
+    pub(crate) fn locate_in(&mut self, text: &str) {
+        for d in self.0.iter_mut().filter(|d| d.location.is_none() && !d.pointer.is_empty()) {
+            d.location = crate::locate::locate(text, &d.pointer);
+        }
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)

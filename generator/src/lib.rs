@@ -9,6 +9,7 @@ mod diag;
 mod docs;
 mod emit;
 mod load;
+mod locate;
 mod lower;
 mod model;
 mod naming;
@@ -18,6 +19,7 @@ mod surface;
 use std::collections::BTreeSet;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use locate::locate;
 
 /// The spec-independent sources that every generated crate carries, hand-written in
 /// `templates/`.
@@ -107,9 +109,11 @@ pub const GENERATED_MARKER: &str = "@generated";
 ///
 /// On failure the diagnostics hold every error found, and the warnings found before them.
 pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
-    let spec = load::load(spec)?;
+    let text = spec;
+    let spec = load::load(text)?;
     let mut diags = Diagnostics::default();
     let api = lower::lower(&spec, &settings.selection, &mut diags);
+    diags.locate_in(text);
     if diags.has_errors() {
         return Err(diags);
     }
