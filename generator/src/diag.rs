@@ -98,7 +98,11 @@ impl Diagnostics {
 
     /// Fills in the line and column of each diagnostic that has none, from the spec's text.
     pub(crate) fn locate_in(&mut self, text: &str) {
-        for d in self.0.iter_mut().filter(|d| d.location.is_none() && !d.pointer.is_empty()) {
+        for d in self
+            .0
+            .iter_mut()
+            .filter(|d| d.location.is_none() && !d.pointer.is_empty())
+        {
             d.location = crate::locate::locate(text, &d.pointer);
         }
     }

@@ -4,6 +4,12 @@
 //! as text so that no description ever runs as a doctest.
 
 /// HTML tags that descriptions use for layout; they are dropped, keeping what they enclose.
+/// Of those, the ones that break the text into blocks; dropping them leaves a space.
+const BLOCK_TAGS: &[&str] = &[
+    "br", "dd", "details", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
+    "p", "pre", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+];
+
 const LAYOUT_TAGS: &[&str] = &[
     "a", "b", "br", "code", "dd", "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
     "h6", "hr", "i", "img", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "summary",
@@ -12,7 +18,14 @@ const LAYOUT_TAGS: &[&str] = &[
 
 /// The doc comment lines for `text`, without the leading `///`; empty when there is no text.
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = decode_entities(text);
+    // A control character would end up raw in the source (rustc refuses a bare CR in a doc
+    // comment), so each becomes a space; a CR LF is a line break like any other.
+    let text: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    let text = decode_entities(&text);
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
     for line in text.lines() {
@@ -34,7 +47,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                 lines.push(format!("{}{marker}text", indent_of(line)));
                 fence = Some(marker);
             }
-            None => lines.push(inline(line)),
+            None => lines.push(inline(line).trim_end().to_owned()),
         }
     }
     if let Some(open) = fence {
@@ -251,7 +264,11 @@ fn angle(rest: &str, out: &mut String) -> usize {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         let is_component = name.starts_with(|c: char| c.is_ascii_uppercase());
-        if is_component || LAYOUT_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
+        let name = name.to_ascii_lowercase();
+        if is_component || LAYOUT_TAGS.contains(&name.as_str()) {
+            if BLOCK_TAGS.contains(&name.as_str()) && !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
             return end + 1;
         }
     }
@@ -278,9 +295,20 @@ fn link(rest: &str, out: &mut String) -> usize {
 
 /// A bare URL becomes an autolink; punctuation that ends the sentence stays outside.
 fn bare_url(rest: &str, out: &mut String) -> usize {
-    let mut end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
-        .unwrap_or(rest.len());
+    // A `)` ends the URL unless it closes a `(` inside it, as in Wikipedia's addresses.
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']') => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
     while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', '!', '?', '\'']) {
         end -= 1;
     }
@@ -309,6 +337,19 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_become_spaces() {
+        assert_eq!(doc_lines("a\rb\r\nc\u{7}d"), vec!["a b", "c d"]);
+    }
+
+    #[test]
+    fn block_tags_leave_a_space() {
+        assert_eq!(
+            one("<details><summary>html</summary>kept</details>"),
+            "html kept"
+        );
+    }
+
+    #[test]
     fn stray_markup_is_escaped() {
         assert_eq!(one("Bearer <token> here"), "Bearer &lt;token> here");
         assert_eq!(one("[A067301] failed"), "\\[A067301\\] failed");
@@ -323,6 +364,10 @@ mod tests {
     #[test]
     fn bare_urls_become_links() {
         assert_eq!(one("at https://a.b/c."), "at <https://a.b/c>.");
+        assert_eq!(
+            one("(see https://a.b/x_(y).)"),
+            "(see <https://a.b/x_(y)>.)"
+        );
         assert_eq!(one("at <https://a.b/c>"), "at <https://a.b/c>");
     }
 

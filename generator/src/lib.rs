@@ -105,10 +105,47 @@ pub struct Output {
 /// The marker that every generated file carries in its first line.
 pub const GENERATED_MARKER: &str = "@generated";
 
+/// How much stack the work gets. The parser allows 128 levels of nesting, and reading and
+/// lowering a level takes deep recursion through serde and `openapiv3` (several hundred
+/// kilobytes in a debug build): more than a test thread's default 2 MiB, far less than this.
+const STACK: usize = 256 << 20;
+
 /// Generates the crate for `spec`, or says everything that is wrong with it.
 ///
 /// On failure the diagnostics hold every error found, and the warnings found before them.
 pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
+    on_own_stack(|| generate_here(spec, settings)).unwrap_or_else(|d| Err(d.into()))
+}
+
+/// Runs `work` on a thread with a stack of [`STACK`], so that deeply nested specs cannot
+/// overflow the caller's; a panic comes back as an internal error rather than unwinding into
+/// the caller.
+fn on_own_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, Diagnostic> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("generator".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, work)
+            .map_err(|e| {
+                Diagnostic::error("", format!("cannot start the generator's thread: {e}"))
+            })?;
+        thread.join().map_err(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Diagnostic::error(
+                "",
+                format!(
+                    "internal error: the generator failed ({what}); please report it with the spec"
+                ),
+            )
+        })
+    })
+}
+
+fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
     let text = spec;
     let spec = load::load(text)?;
     let mut diags = Diagnostics::default();
@@ -206,7 +243,7 @@ pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> 
 
 /// Parses `spec` into `openapiv3` types and nothing more: the floor under [`generate`].
 pub fn parse_only(spec: &str) -> Result<(), Diagnostic> {
-    load::load(spec).map(drop)
+    on_own_stack(|| load::load(spec).map(drop))?
 }
 
 /// The candidate closest to `wanted` by edit distance, if any is close enough to be a typo.

@@ -43,7 +43,9 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let mut range = 0..lines.len();
     let mut parent: Option<usize> = None;
     for token in &tokens {
-        let Some(first) = lines.get(range.start).copied() else { break };
+        let Some(first) = lines.get(range.start).copied() else {
+            break;
+        };
         let level = first.indent;
         if parent.is_some_and(|p| level < p) {
             break;
@@ -59,7 +61,11 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
             if line.indent > level {
                 continue;
             }
-            let matched = match line.text.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with(' ')) {
+            let matched = match line
+                .text
+                .strip_prefix('-')
+                .filter(|r| r.is_empty() || r.starts_with(' '))
+            {
                 Some(_) if index == Some(seen_items) => true,
                 Some(_) => {
                     seen_items += 1;
@@ -138,11 +144,23 @@ components:
     #[test]
     fn keys_sequences_and_quotes_are_found() {
         assert_eq!(locate(SPEC, "#/paths/~1a~1{id}/get"), Some((4, 5)));
-        assert_eq!(locate(SPEC, "#/paths/~1a~1{id}/get/parameters/0/schema"), Some((8, 11)));
-        assert_eq!(locate(SPEC, "#/paths/~1a~1{id}/get/parameters/1/name"), Some((11, 11)));
-        assert_eq!(locate(SPEC, "#/paths/~1a~1{id}/get/parameters/1"), Some((10, 9)));
+        assert_eq!(
+            locate(SPEC, "#/paths/~1a~1{id}/get/parameters/0/schema"),
+            Some((8, 11))
+        );
+        assert_eq!(
+            locate(SPEC, "#/paths/~1a~1{id}/get/parameters/1/name"),
+            Some((11, 11))
+        );
+        assert_eq!(
+            locate(SPEC, "#/paths/~1a~1{id}/get/parameters/1"),
+            Some((10, 9))
+        );
         assert_eq!(locate(SPEC, "#/paths/~1b/post"), Some((13, 5)));
-        assert_eq!(locate(SPEC, "#/components/schemas/quoted/type"), Some((17, 7)));
+        assert_eq!(
+            locate(SPEC, "#/components/schemas/quoted/type"),
+            Some((17, 7))
+        );
     }
 
     #[test]

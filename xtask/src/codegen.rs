@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,30 +32,31 @@ impl Failure {
         Self(vec![message.into(), cause.to_string()])
     }
 
-    fn report(&self) {
+    fn report(&self, err: &mut dyn Write) {
         let mut lines = self.0.iter();
         if let Some(first) = lines.next() {
-            eprintln!("error: {first}");
+            let _ = writeln!(err, "error: {first}");
         }
         for cause in lines {
-            eprintln!("  caused by: {cause}");
+            let _ = writeln!(err, "  caused by: {cause}");
         }
     }
 }
 
-/// Runs `cargo xtask codegen` with `args`; `usage` is printed when they are wrong.
-pub fn run(args: &[String], usage: &str) -> ExitCode {
+/// Runs `cargo xtask codegen` with `args`, reporting on `out` and `err`; `usage` is printed
+/// when the arguments are wrong.
+pub fn run(args: &[String], usage: &str, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let options = match parse(args) {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("error: {message}\n\n{usage}");
+            let _ = writeln!(err, "error: {message}\n\n{usage}");
             return ExitCode::from(2);
         }
     };
-    match codegen(&options) {
+    match codegen(&options, out, err) {
         Ok(code) => code,
         Err(failure) => {
-            failure.report();
+            failure.report(err);
             ExitCode::FAILURE
         }
     }
@@ -190,7 +191,11 @@ enum Change {
     Remove,
 }
 
-fn codegen(options: &Options) -> Result<ExitCode, Failure> {
+fn codegen(
+    options: &Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Failure> {
     let spec_name = shown(&options.spec, &std::env::current_dir().unwrap_or_default());
     let text = fs::read_to_string(&options.spec)
         .map_err(|e| Failure::io(format!("cannot read the spec `{spec_name}`"), e))?;
@@ -199,7 +204,7 @@ fn codegen(options: &Options) -> Result<ExitCode, Failure> {
         Ok(output) => output,
         Err(diagnostics) => {
             for d in diagnostics.iter() {
-                eprintln!("{}", d.display(&spec_name));
+                let _ = writeln!(err, "{}", d.display(&spec_name));
             }
             let errors = diagnostics
                 .iter()
@@ -211,7 +216,7 @@ fn codegen(options: &Options) -> Result<ExitCode, Failure> {
         }
     };
     for warning in output.warnings.iter() {
-        eprintln!("{}", warning.display(&spec_name));
+        let _ = writeln!(err, "{}", warning.display(&spec_name));
     }
 
     let plan = plan(&options.out, &output.files)?;
@@ -227,10 +232,10 @@ fn codegen(options: &Options) -> Result<ExitCode, Failure> {
             } else {
                 "is stale"
             };
-            eprintln!("{out_name}/{path} {what}");
+            let _ = writeln!(err, "{out_name}/{path} {what}");
         }
         if stale.is_empty() {
-            println!("{out_name}: {} files, all fresh", plan.len());
+            let _ = writeln!(out, "{out_name}: {} files, all fresh", plan.len());
             return Ok(ExitCode::SUCCESS);
         }
         return Err(Failure::new(format!(
@@ -246,7 +251,7 @@ fn codegen(options: &Options) -> Result<ExitCode, Failure> {
             Change::Write(_) => "written  ",
             Change::Remove => "removed  ",
         };
-        println!("{what} {out_name}/{path}");
+        let _ = writeln!(out, "{what} {out_name}/{path}");
     }
     Ok(ExitCode::SUCCESS)
 }
