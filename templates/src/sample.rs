@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Client;
 use crate::encode::Segment;
 use crate::error::Error;
 use crate::transport::{Body, Request};
-use crate::Client;
 
 /// A body of each direction.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

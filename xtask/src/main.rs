@@ -2,7 +2,9 @@
 //!
 //! `codegen` generates a crate from a spec and writes it, touching only files that change;
 //! `codegen --check` writes nothing and fails when the output is stale. `test` runs every test
-//! suite of the project.
+//! suite of the project. `bench` measures generation against other generators.
+
+mod bench;
 
 use xtask::codegen;
 
@@ -10,6 +12,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask test
+       cargo xtask bench [--smoke] [--out DIR] [--full-spec PATH] [--runs N] [--slow-runs N]
+                         [--synthetic-operations N] [--cache DIR] [--no-compile]
        cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
                            [--operation ID]... [--tag TAG]... [--standalone]
                            [--no-example-tests]
@@ -24,12 +28,34 @@ another spec:
   --operation ID      generate only this operation (repeatable; with --tag, either matches)
   --tag TAG           generate only operations with this tag (repeatable)
   --standalone        give the crate a [workspace] table, to build it outside this workspace
-  --no-example-tests  leave out src/examples.rs, the round-trip tests of the examples";
+  --no-example-tests  leave out src/examples.rs, the round-trip tests of the examples
+
+`bench` prints a table of generation time, peak memory and compile cost against progenitor,
+OpenAPI Generator and the parse floor, and writes it as bench.md and bench.json:
+
+  --smoke             this project only, once per spec, installing nothing (for CI)
+  --out DIR           where to write the table (default: target/bench)
+  --full-spec PATH    the full spec (default: ../shared/specs/authlete-3.0.16.yaml, from the
+                      workspace root)
+  --runs N            timed runs per tool and spec, after one warm-up (default: 5)
+  --slow-runs N       the same for OpenAPI Generator (default: 3)
+  --synthetic-operations N
+                      operations of the large synthetic spec (default: 2000)
+  --cache DIR         where peers are installed (default: ~/.cache/openapi-codegen-bench)
+  --no-compile        leave out the compile cost of the output";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("codegen") => codegen::run(&args[1..], USAGE),
+        Some("codegen") => codegen::run(
+            &args[1..],
+            USAGE,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        ),
+        Some("bench") => bench::run(&args[1..], USAGE),
+        // Hidden: the floor that `bench` times, parsing the spec and nothing more.
+        Some("parse-floor") => bench::parse_floor(&args[1..]),
         Some("test") => xtask::test::run(&xtask::workspace_root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

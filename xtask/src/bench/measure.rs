@@ -114,7 +114,9 @@ impl Job {
         let elapsed = start.elapsed();
         let status = status.map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
         if !status.success() {
-            let why = self.failure().unwrap_or_else(|| format!("exited with {status}"));
+            let why = self
+                .failure()
+                .unwrap_or_else(|| format!("exited with {status}"));
             return Err(why);
         }
         let rss = match memory {
@@ -278,7 +280,9 @@ mod tests {
     #[test]
     fn error_lines_are_told_from_warnings() {
         assert!(says_error("error[E0425]: cannot find value `x`"));
-        assert!(says_error("Exception in thread \"main\" java.lang.RuntimeException"));
+        assert!(says_error(
+            "Exception in thread \"main\" java.lang.RuntimeException"
+        ));
         assert!(!says_error("warning: unused import: `crate::Error`"));
     }
 

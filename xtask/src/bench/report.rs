@@ -165,10 +165,7 @@ impl Report {
         out.push_str("| measure | spec | tool | value | ours ÷ this | note |\n");
         out.push_str("|---|---|---|---:|---:|---|\n");
         for row in &self.rows {
-            let ratio = row
-                .ours_over_this
-                .map(|r| format!("{r:.2}"))
-                .unwrap_or_default();
+            let ratio = row.ours_over_this.map(significant).unwrap_or_default();
             let cells = [
                 row.measure.clone(),
                 row.spec.clone(),
@@ -210,6 +207,15 @@ impl Report {
     }
 }
 
+/// A ratio with three significant digits, so that small ones do not all read `0.00`.
+fn significant(r: f64) -> String {
+    if !r.is_finite() || r <= 0.0 {
+        return format!("{r}");
+    }
+    let decimals = (2 - r.log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{r:.decimals$}")
+}
+
 /// Text made safe for one Markdown table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -233,10 +239,24 @@ mod tests {
 
     #[test]
     fn values_read_well() {
-        assert_eq!(Value::Time(Duration::from_micros(12_340)).display(), "12.3 ms");
-        assert_eq!(Value::Time(Duration::from_millis(2_345)).display(), "2.35 s");
+        assert_eq!(
+            Value::Time(Duration::from_micros(12_340)).display(),
+            "12.3 ms"
+        );
+        assert_eq!(
+            Value::Time(Duration::from_millis(2_345)).display(),
+            "2.35 s"
+        );
         assert_eq!(Value::Lines(1_234_567).display(), "1,234,567 lines");
         assert_eq!(Value::Bytes(3 * 1024 * 1024).display(), "3.0 MiB");
+    }
+
+    #[test]
+    fn ratios_keep_three_digits() {
+        assert_eq!(significant(0.001_234), "0.00123");
+        assert_eq!(significant(0.45), "0.450");
+        assert_eq!(significant(5.512), "5.51");
+        assert_eq!(significant(123.4), "123");
     }
 
     #[test]

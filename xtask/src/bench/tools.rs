@@ -113,7 +113,13 @@ pub fn progenitor(cache: &Path, cargo: &OsString) -> Result<Tool, String> {
         let log = cache.join("cargo-progenitor-install.log");
         let mut command = Command::new(cargo);
         command
-            .args(["install", "--locked", "--version", PROGENITOR_VERSION, "--root"])
+            .args([
+                "install",
+                "--locked",
+                "--version",
+                PROGENITOR_VERSION,
+                "--root",
+            ])
             .arg(&root)
             .arg("cargo-progenitor");
         install(command, &log)
@@ -151,7 +157,9 @@ pub fn openapi_generator(cache: &Path) -> Result<Tool, String> {
         let mut command = Command::new(&pip);
         command
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}"));
+            .arg(format!(
+                "openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}"
+            ));
         install(command, &log).map_err(failed)?;
     }
     // The launcher runs the bundled jar with the `java` on the path; without one, every run
