@@ -87,7 +87,9 @@ impl ::std::convert::From<&str> for TokenFailRequestReason {
 
 impl ::std::str::FromStr for TokenFailRequestReason {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -204,7 +206,9 @@ impl ::std::convert::From<&str> for TokenFailResponseAction {
 
 impl ::std::str::FromStr for TokenFailResponseAction {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }

@@ -142,6 +142,14 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// How many types deep this one nests (`Vec<Vec<String>>` is 3).
+    pub fn depth(&self) -> usize {
+        match self {
+            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) => 1 + inner.depth(),
+            _ => 1,
+        }
+    }
+
     /// Whether a named type of the crate appears anywhere in this one.
     pub fn mentions_named(&self) -> bool {
         match self {

@@ -71,9 +71,35 @@ fn finish(name: String, prefix: &str, fallback: &str) -> String {
     name
 }
 
+/// The longest type name handed out. Names of inline schemas grow with their depth, and past
+/// this they are hard to read and too long for a file name in rustdoc's output.
+const MAX_TYPE_NAME: usize = 64;
+
+/// Shortens a long name to its first word and as many of its last words as fit: where an inline
+/// schema sits in its root schema is told by the root and the nearest properties.
+fn shorten(name: String) -> String {
+    if name.len() <= MAX_TYPE_NAME {
+        return name;
+    }
+    let starts: Vec<usize> = name
+        .char_indices()
+        .filter(|&(i, c)| i == 0 || c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    let first_end = starts.get(1).copied().unwrap_or(name.len());
+    let room = MAX_TYPE_NAME.saturating_sub(first_end);
+    let tail = starts
+        .iter()
+        .copied()
+        .filter(|&start| start >= first_end && name.len() - start <= room)
+        .min()
+        .unwrap_or(name.len());
+    format!("{}{}", &name[..first_end.min(MAX_TYPE_NAME)], &name[tail..])
+}
+
 /// The name of the type that a schema called `raw` becomes.
 pub fn type_name(raw: &str) -> String {
-    let name = ascii_words(raw).to_upper_camel_case();
+    let name = shorten(ascii_words(raw).to_upper_camel_case());
     if SHADOWING_TYPES.contains(&name.as_str()) {
         return format!("Api{name}");
     }
@@ -160,6 +186,16 @@ mod tests {
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("1"), "V1");
         assert_eq!(type_name("Result"), "ApiResult");
+    }
+
+    #[test]
+    fn long_names_keep_their_root_and_their_end() {
+        let long: String = (0..40).map(|i| format!("level{i} ")).collect();
+        let name = type_name(&format!("objects {long}"));
+        assert!(name.len() <= MAX_TYPE_NAME, "{name}");
+        assert!(name.starts_with("Objects"), "{name}");
+        assert!(name.ends_with("Level38Level39"), "{name}");
+        assert_eq!(type_name("short name"), "ShortName");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{TypePath, ident, inner_doc_attrs, ty};
-use crate::model::Api;
+use crate::model::{Api, TypeKind};
 
 /// The manifest of the generated crate, hand-written in `templates/`.
 const MANIFEST: &str = include_str!("../../../templates/generated.toml");
@@ -77,7 +77,29 @@ pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream
             pub use reqwest;
         },
     ];
-    (inner_doc_attrs(&doc), items)
+    // The compiler (rustdoc above all, when it works out auto traits) follows nested generic
+    // types only so deep; a spec with very deep inline arrays needs the limit raised.
+    let depth = api
+        .types
+        .iter()
+        .flat_map(|t| match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty.depth()).collect(),
+            TypeKind::Alias(ty) => vec![ty.depth()],
+            _ => Vec::new(),
+        })
+        .max()
+        .unwrap_or(0);
+    let docs = inner_doc_attrs(&doc);
+    let inner = if depth > 32 {
+        let limit = (depth * 4).max(256).to_string();
+        quote! {
+            #docs
+            #![recursion_limit = #limit]
+        }
+    } else {
+        docs
+    };
+    (inner, items)
 }
 
 /// The manifest: the template with the crate's name, version and description filled in.

@@ -156,7 +156,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
                     impl ::std::str::FromStr for #name {
                         type Err = ::std::convert::Infallible;
 
-                        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                        fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
                             ::std::result::Result::Ok(Self::from(value))
                         }
                     }
@@ -226,7 +226,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
                     impl ::std::str::FromStr for #name {
                         type Err = ::std::num::ParseIntError;
 
-                        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                        fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
                             value.parse::<i64>().map(Self::from)
                         }
                     }
