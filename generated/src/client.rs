@@ -97,10 +97,11 @@ impl crate::Client {
             ],
         )?;
         let request = Request::new(
-            ::reqwest::Method::POST,
-            "/api/{serviceId}/auth/token/fail",
-            path,
-        );
+                ::reqwest::Method::POST,
+                "/api/{serviceId}/auth/token/fail",
+                path,
+            )
+            .accept("application/json");
         let request = request.body(Body::json(body)?);
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
@@ -138,10 +139,11 @@ impl crate::Client {
             ],
         )?;
         let request = Request::new(
-            ::reqwest::Method::POST,
-            "/api/{serviceId}/auth/token/fail",
-            path,
-        );
+                ::reqwest::Method::POST,
+                "/api/{serviceId}/auth/token/fail",
+                path,
+            )
+            .accept("application/json");
         let request = request.body(Body::form(body)?);
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

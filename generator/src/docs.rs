@@ -20,12 +20,10 @@ const LAYOUT_TAGS: &[&str] = &[
 pub fn doc_lines(text: &str) -> Vec<String> {
     // A control character would end up raw in the source (rustc refuses a bare CR in a doc
     // comment), so each becomes a space; a CR LF is a line break like any other.
-    let text: String = text
-        .replace("\r\n", "\n")
+    let text: String = decode_entities(&text.replace("\r\n", "\n"))
         .chars()
         .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
         .collect();
-    let text = decode_entities(&text);
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
     for line in text.lines() {
@@ -339,6 +337,7 @@ mod tests {
     #[test]
     fn control_characters_become_spaces() {
         assert_eq!(doc_lines("a\rb\r\nc\u{7}d"), vec!["a b", "c d"]);
+        assert_eq!(doc_lines("a&#13;b&#x0;c"), vec!["a b c"]);
     }
 
     #[test]

@@ -22,9 +22,85 @@ fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     })
 }
 
+/// A JSON value read from YAML, refusing a mapping that repeats a key: YAML forbids it, and
+/// quietly keeping one of the two would generate from a spec other than the one written.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if entries.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let Strict(value) = map.next_value()?;
+            entries.insert(key, value);
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
 /// Parses `text` as an OpenAPI 3.0 document.
 pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
-    let value: Value = parse_yaml(text).map_err(|e| Diagnostic {
+    let Strict(value) = parse_yaml(text).map_err(|e| Diagnostic {
         location: e.location,
         ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
     })?;
@@ -100,6 +176,18 @@ mod tests {
         assert!(message("openapi: 3.1.0\ninfo: {}").contains("OpenAPI 3.1.0"));
         assert!(message("apiVersion: v1\nkind: Pod").contains("Kubernetes manifest"));
         assert!(message("$schema: x\ntype: object").contains("JSON Schema"));
+    }
+
+    #[test]
+    fn repeated_keys_are_refused_where_they_are() {
+        let err = load("openapi: 3.0.3\ninfo: {}\npaths:\n  /a: {}\n  /a: {}\n").unwrap_err();
+        assert!(
+            err.message.contains("duplicate key `/a`"),
+            "{}",
+            err.message
+        );
+        // The parser places the error at the mapping that repeats the key.
+        assert_eq!(err.location.map(|(line, _)| line), Some(4));
     }
 
     #[test]

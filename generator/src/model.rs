@@ -150,6 +150,15 @@ impl Ty {
         }
     }
 
+    /// The named types that appear anywhere in this one.
+    pub fn named(&self) -> Vec<&str> {
+        match self {
+            Self::Named(name) => vec![name.as_str()],
+            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) => inner.named(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether a named type of the crate appears anywhere in this one.
     pub fn mentions_named(&self) -> bool {
         match self {
@@ -182,6 +191,8 @@ pub struct Operation {
     /// What `Error::Api` carries.
     pub error: Ty,
     pub errors: Vec<Response>,
+    /// The `Accept` header: every content type the documented responses come in.
+    pub accept: Option<String>,
 }
 
 /// A piece of an operation's path.

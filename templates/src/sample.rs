@@ -60,7 +60,9 @@ impl Client {
     /// `POST /echo` with a text body and a text answer.
     pub async fn echo(&self, body: &str) -> Result<String, Error<()>> {
         let path = crate::encode::path(&[Segment::Literal("/echo")])?;
-        let request = Request::new(reqwest::Method::POST, "/echo", path).body(Body::text(body));
+        let request = Request::new(reqwest::Method::POST, "/echo", path)
+            .accept("text/plain")
+            .body(Body::text(body));
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => response.text(),

@@ -373,6 +373,8 @@ pub(crate) struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Body,
+    /// The content types the documented responses come in.
+    pub(crate) accept: Option<&'static str>,
 }
 
 #[allow(
@@ -387,7 +389,14 @@ impl Request {
             path,
             query: Vec::new(),
             body: Body::Empty,
+            accept: None,
         }
+    }
+
+    /// Sends `Accept: types`.
+    pub(crate) fn accept(mut self, types: &'static str) -> Self {
+        self.accept = Some(types);
+        self
     }
 
     /// Adds `name=value` to the query, when there is a value.
@@ -507,9 +516,10 @@ impl Transport {
         let mut url = String::with_capacity(self.base_url.0.len() + path.len());
         url.push_str(&self.base_url.0);
         url.push_str(path);
-        let mut builder = http
-            .request(request.method.clone(), url)
-            .header(header::ACCEPT, JSON);
+        let mut builder = http.request(request.method.clone(), url);
+        if let Some(types) = request.accept {
+            builder = builder.header(header::ACCEPT, types);
+        }
         if let Some(value) = authorization {
             builder = builder.header(header::AUTHORIZATION, value.clone());
         }

@@ -1,11 +1,18 @@
 //! Every fixture, and Authlete's whole published description, generated into one scratch
-//! workspace and put through cargo: no rustc or clippy warning, no rustdoc warning, and every
-//! example's round-trip test passing.
+//! workspace and put through cargo: no rustc or clippy warning, no rustdoc warning, every
+//! example's round-trip test passing, and the crate of `tests/prism-full` sending a sample of
+//! the whole API's operations to Prism.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen_tests::{fixture_names, read, root, settings};
+
+/// Authlete's whole description, from the workspace root.
+const FULL_SPEC: &str = "../shared/specs/authlete-3.0.16.yaml";
+
+/// How to get the Prism that the test looks for first, from the repository root.
+const INSTALL: &str = "npm ci --prefix .ci/node";
 
 /// Generates the crate for `spec` into `dir`, which must not exist yet.
 fn generate_into(dir: &Path, crate_name: &str, spec: &str) {
@@ -18,11 +25,56 @@ fn generate_into(dir: &Path, crate_name: &str, spec: &str) {
     }
 }
 
-fn cargo(workspace: &Path, args: &[&str]) {
+/// Copies the files under `from` into `to`, which must not exist yet.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The Prism binary named by `PRISM`, else the one installed in `.ci/node`, else `prism` on
+/// `PATH`: the same search as the Prism suite's. Missing, it fails the test, since a
+/// conformance check that quietly does nothing would look like one that passed.
+fn find_prism() -> PathBuf {
+    if let Some(path) = std::env::var_os("PRISM") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "PRISM is set to {}, which is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let local = root().join(".ci/node/node_modules/.bin/prism");
+    if local.is_file() {
+        return local;
+    }
+    let on_path = std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("prism"))
+        .find(|path| path.is_file());
+    on_path.unwrap_or_else(|| {
+        panic!(
+            "Prism is not installed. From the repository root run\n    {INSTALL}\n\
+             or set PRISM to the path of a prism binary."
+        )
+    })
+}
+
+fn cargo(workspace: &Path, prism: &Path, args: &[&str]) {
     let status = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", root().join("target/scratch"))
+        .env("PRISM", prism)
         .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("RUSTFLAGS")
         .status()
@@ -37,6 +89,8 @@ fn cargo(workspace: &Path, args: &[&str]) {
 
 #[test]
 fn generated_crates_build_lint_document_and_pass_their_tests() {
+    // Before minutes of building, so that a missing Prism fails at once.
+    let prism = find_prism();
     let workspace = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
     if workspace.exists() {
         std::fs::remove_dir_all(&workspace).unwrap();
@@ -51,12 +105,13 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         );
         members.push(crate_name);
     }
-    generate_into(
-        &workspace.join("authlete-full"),
-        "authlete-full",
-        "../shared/specs/authlete-3.0.16.yaml",
-    );
+    generate_into(&workspace.join("authlete-full"), "authlete-full", FULL_SPEC);
     members.push("authlete-full".to_owned());
+    // Its manifest finds `authlete-full` beside it, and its test the spec beside the manifest.
+    let sample = workspace.join("prism-full");
+    copy_tree(&root().join("tests/prism-full"), &sample);
+    std::fs::copy(root().join(FULL_SPEC), sample.join("openapi.yaml")).unwrap();
+    members.push("prism-full".to_owned());
 
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     let manifest = format!(
@@ -69,6 +124,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
 
     cargo(
         &workspace,
+        &prism,
         &[
             "clippy",
             "--workspace",
@@ -79,6 +135,10 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             "warnings",
         ],
     );
-    cargo(&workspace, &["doc", "--workspace", "--no-deps", "--quiet"]);
-    cargo(&workspace, &["test", "--workspace", "--quiet"]);
+    cargo(
+        &workspace,
+        &prism,
+        &["doc", "--workspace", "--no-deps", "--quiet"],
+    );
+    cargo(&workspace, &prism, &["test", "--workspace", "--quiet"]);
 }

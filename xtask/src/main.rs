@@ -45,6 +45,21 @@ OpenAPI Generator and the parse floor, and writes it as bench.md and bench.json:
   --no-compile        leave out the compile cost of the output";
 
 fn main() -> ExitCode {
+    // A panic is a fault of this program, never of the user's input: say so in one line, in
+    // the words of every other error, instead of Rust's panic message.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{place}: {what}; please report it with the spec");
+    }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(

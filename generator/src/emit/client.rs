@@ -206,6 +206,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
     });
     let method_name = ident(&op.method);
     let template = &op.path;
+    let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
     let query = op
         .params
         .iter()
@@ -250,7 +251,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
         ) -> ::std::result::Result<#ok, crate::Error<#error>> {
             #(#defaults)*
             let path = crate::encode::path(&[#(#segments),*])?;
-            let request = Request::new(::reqwest::Method::#method_name, #template, path)#(#query)*;
+            let request = Request::new(::reqwest::Method::#method_name, #template, path)#accept #(#query)*;
             #body
             let response = self.transport.send(request).await?;
             match response.status.as_u16() {

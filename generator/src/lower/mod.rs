@@ -15,7 +15,7 @@ use openapiv3::OpenAPI;
 use crate::Selection;
 use crate::diag::Diagnostics;
 use crate::docs::doc_lines;
-use crate::model::{Api, ParamLocation, PathDefault, Server, Ty, TypeDef};
+use crate::model::{Api, ParamLocation, PathDefault, Server, Ty, TypeDef, TypeKind};
 use crate::naming::{self, Scope};
 
 /// Methods the client has whatever the spec says.
@@ -60,6 +60,8 @@ pub(crate) struct Lowerer<'a> {
     /// The type name given to the schema at each pointer.
     by_pointer: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
+    /// `$ref`s into other schemas being lowered, to catch one that reaches itself.
+    resolving: std::collections::BTreeSet<String>,
     /// Examples found while lowering, checked once every type is known.
     pending: Vec<examples::PendingExample>,
     api: Api,
@@ -103,6 +105,7 @@ impl<'a> Lowerer<'a> {
             component_names,
             by_pointer: BTreeMap::new(),
             types: BTreeMap::new(),
+            resolving: std::collections::BTreeSet::new(),
             pending: Vec::new(),
             api,
         };
@@ -191,7 +194,70 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `ty` with aliases followed to what they stand for. A cycle of aliases stands for no type
+    /// at all; it is `Ty::Json` here, and reported by [`Self::check_aliases`].
+    pub(crate) fn unalias<'t>(&'t self, mut ty: &'t Ty) -> &'t Ty {
+        static NOTHING: Ty = Ty::Json;
+        for _ in 0..=self.types.len() {
+            let Ty::Named(name) = ty else { return ty };
+            match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => return ty,
+            }
+        }
+        &NOTHING
+    }
+
+    /// Reports aliases that contain themselves (`A` is `B` is `A`, or `A` is a list of `A`):
+    /// Rust has no such type; the recursion must go through an object.
+    fn check_aliases(&mut self) {
+        let aliases: BTreeMap<&str, &Ty> = self
+            .types
+            .values()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Alias(target) => Some((t.name.as_str(), target)),
+                _ => None,
+            })
+            .collect();
+        let mut cyclic = Vec::new();
+        for &start in aliases.keys() {
+            let mut pending: Vec<&str> = vec![start];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(name) = pending.pop() {
+                let Some(target) = aliases.get(name) else {
+                    continue;
+                };
+                for mentioned in target.named() {
+                    if mentioned == start {
+                        cyclic.push(start.to_owned());
+                        pending.clear();
+                        break;
+                    }
+                    if seen.insert(mentioned) {
+                        pending.push(mentioned);
+                    }
+                }
+            }
+        }
+        for name in cyclic {
+            let pointer = self
+                .by_pointer
+                .iter()
+                .find(|(_, n)| **n == name)
+                .map(|(p, _)| p.clone())
+                .unwrap_or_default();
+            self.diags.error(
+                pointer,
+                format!(
+                    "schema for type `{name}` contains itself with no object in between, which no \
+                     Rust type can be; let the recursion go through an object's property"
+                ),
+            );
+        }
+    }
+
     fn finish(mut self) -> Api {
+        self.check_aliases();
         self.path_defaults();
         self.check_examples();
         let mut types: Vec<TypeDef> = std::mem::take(&mut self.types).into_values().collect();

@@ -174,6 +174,7 @@ impl<'a> Lowerer<'a> {
         };
         let form_name = form_name.map(|wanted| self.claim_method(wanted, &f.pointer));
 
+        let accept = self.accept(f.op);
         let (successes, errors) = self.responses(f, &name, &type_base);
         let (ok, successes) = self.outcome_type(
             successes,
@@ -229,7 +230,29 @@ impl<'a> Lowerer<'a> {
             successes,
             error,
             errors,
+            accept,
         });
+    }
+
+    /// Every content type that the operation's documented responses come in, in spec order;
+    /// asking for JSON alone would make a server refuse an operation that answers in text.
+    fn accept(&self, op: &'a SpecOperation) -> Option<String> {
+        let spec = self.spec;
+        let mut types: Vec<&str> = Vec::new();
+        for response in op.responses.responses.values() {
+            let response = match response {
+                ReferenceOr::Item(r) => Some(r),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|n| spec.components.as_ref()?.responses.get(n)?.as_item()),
+            };
+            for content_type in response.into_iter().flat_map(|r| r.content.keys()) {
+                if !types.contains(&content_type.as_str()) {
+                    types.push(content_type);
+                }
+            }
+        }
+        (!types.is_empty()).then(|| types.join(", "))
     }
 
     fn param(
@@ -321,13 +344,12 @@ impl<'a> Lowerer<'a> {
 
     /// Whether `ty` can go in a path or query string as text.
     fn is_scalar(&self, ty: &Ty) -> bool {
-        match ty {
+        match self.unalias(ty) {
             Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => true,
-            Ty::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum(_)) => true,
-                Some(TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
-                _ => false,
-            },
+            Ty::Named(name) => matches!(
+                self.types.get(name).map(|t| &t.kind),
+                Some(TypeKind::Enum(_))
+            ),
             _ => false,
         }
     }
@@ -507,7 +529,7 @@ impl<'a> Lowerer<'a> {
 
     /// Why a value of `ty` cannot be form-encoded, if it cannot: form fields are flat.
     fn form_problem(&self, ty: &Ty) -> Option<String> {
-        let Ty::Named(name) = ty else {
+        let Ty::Named(name) = self.unalias(ty) else {
             return Some("it is not an object".to_owned());
         };
         match self.types.get(name).map(|t| &t.kind) {
@@ -519,7 +541,6 @@ impl<'a> Lowerer<'a> {
                 (!flat)
                     .then(|| format!("property `{}` is not a scalar or a list of scalars", f.wire))
             }),
-            Some(TypeKind::Alias(inner)) => self.form_problem(&inner.clone()),
             _ => Some("it is not an object".to_owned()),
         }
     }

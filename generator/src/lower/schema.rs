@@ -81,7 +81,22 @@ impl<'a> Lowerer<'a> {
             return self.component(&name, at);
         }
         match self.resolve(&name, &rest) {
-            Some((schema, hint)) => self.item(schema, None, &hint, reference),
+            Some(_) if self.resolving.contains(reference) => {
+                self.diags.error(
+                    at,
+                    format!(
+                        "`$ref: {reference}` reaches itself with no object in between, which no \
+                         Rust type can be; let the recursion go through an object's property"
+                    ),
+                );
+                Ty::Json
+            }
+            Some((schema, hint)) => {
+                self.resolving.insert(reference.to_owned());
+                let ty = self.item(schema, None, &hint, reference);
+                self.resolving.remove(reference);
+                ty
+            }
             None => {
                 self.diags
                     .error(at, format!("`$ref: {reference}` points to nothing"));
