@@ -43,7 +43,7 @@ impl Server {
     }
 }
 
-impl ::std::convert::From<Server> for crate::BaseUrl {
+impl From<Server> for crate::BaseUrl {
     fn from(server: Server) -> Self {
         crate::BaseUrl::known(server.url())
     }
@@ -51,10 +51,7 @@ impl ::std::convert::From<Server> for crate::BaseUrl {
 
 impl crate::ClientBuilder {
     /// The `serviceId` of every operation called with `None` for it.
-    pub fn default_service_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn default_service_id(self, value: impl Into<String>) -> Self {
         self.default_path_parameter("serviceId", value)
     }
 }
@@ -82,10 +79,7 @@ impl crate::Client {
         &self,
         service_id: impl crate::PathValue<'_>,
         body: &types::TokenFailRequest,
-    ) -> ::std::result::Result<
-        types::TokenFailResponse,
-        crate::Error<types::ApiResult>,
-    > {
+    ) -> Result<types::TokenFailResponse, crate::Error<types::ApiResult>> {
         let service_id = self
             .transport
             .path_param("serviceId", crate::PathValue::value(service_id))?;
@@ -106,8 +100,8 @@ impl crate::Client {
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => response.json(),
-            400 | 401 | 403 | 500 => ::std::result::Result::Err(response.api_error()),
-            _ => ::std::result::Result::Err(response.unexpected()),
+            400 | 401 | 403 | 500 => Err(response.api_error()),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -124,10 +118,7 @@ impl crate::Client {
         &self,
         service_id: impl crate::PathValue<'_>,
         body: &types::TokenFailRequest,
-    ) -> ::std::result::Result<
-        types::TokenFailResponse,
-        crate::Error<types::ApiResult>,
-    > {
+    ) -> Result<types::TokenFailResponse, crate::Error<types::ApiResult>> {
         let service_id = self
             .transport
             .path_param("serviceId", crate::PathValue::value(service_id))?;
@@ -148,8 +139,8 @@ impl crate::Client {
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => response.json(),
-            400 | 401 | 403 | 500 => ::std::result::Result::Err(response.api_error()),
-            _ => ::std::result::Result::Err(response.unexpected()),
+            400 | 401 | 403 | 500 => Err(response.api_error()),
+            _ => Err(response.unexpected()),
         }
     }
 }

@@ -98,12 +98,17 @@ impl Diagnostics {
 
     /// Fills in the line and column of each diagnostic that has none, from the spec's text.
     pub(crate) fn locate_in(&mut self, text: &str) {
-        for d in self
+        let mut unplaced = self
             .0
             .iter_mut()
             .filter(|d| d.location.is_none() && !d.pointer.is_empty())
-        {
-            d.location = crate::locate::locate(text, &d.pointer);
+            .peekable();
+        if unplaced.peek().is_none() {
+            return;
+        }
+        let locator = crate::locate::Locator::new(text);
+        for d in unplaced {
+            d.location = locator.locate(&d.pointer);
         }
     }
 

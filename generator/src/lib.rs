@@ -160,35 +160,50 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
          generator, then run the command again.",
         settings.command, settings.source
     );
-    let mut files = Vec::new();
-    let mut rust = |path: &str, (inner, items)| -> Result<(), Diagnostics> {
+    let print = |path: &str, (inner, items)| -> Result<File, Diagnostic> {
         let contents = print::rust_file(&header, inner, items)?;
-        files.push(File {
+        Ok(File {
             path: path.to_owned(),
             contents,
-        });
-        Ok(())
+        })
+    };
+    let module_doc = |line: &str| emit::inner_doc_attrs(&[line.to_owned()]);
+    let types = || {
+        let doc = module_doc("The request and response bodies of the API, and the enums in them.");
+        print("src/types.rs", (doc, emit::types_file(&api)))
     };
     let with_examples = settings.example_tests && !api.examples.is_empty();
-    rust("src/lib.rs", emit::lib_file(&api, with_examples))?;
-    let module_doc = |line: &str| emit::inner_doc_attrs(&[line.to_owned()]);
-    rust(
-        "src/types.rs",
-        (
-            module_doc("The request and response bodies of the API, and the enums in them."),
-            emit::types_file(&api),
-        ),
-    )?;
-    rust(
-        "src/client.rs",
-        (
-            module_doc("One method of [`Client`](crate::Client) per operation of the API."),
-            emit::client_file(&api),
-        ),
-    )?;
-    if with_examples {
-        rust("src/examples.rs", emit::example_tests(&api))?;
-    }
+
+    // `types.rs` and `client.rs` are most of the work and independent of each other, so the
+    // types are emitted and printed on a second thread. Token streams cannot cross threads,
+    // so each thread builds its own.
+    let mut files = std::thread::scope(|scope| -> Result<Vec<File>, Diagnostic> {
+        let second = std::thread::Builder::new()
+            .name("generator-types".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, types);
+        let mut files = vec![
+            print("src/lib.rs", emit::lib_file(&api, with_examples))?,
+            print(
+                "src/client.rs",
+                (
+                    module_doc("One method of [`Client`](crate::Client) per operation of the API."),
+                    emit::client_file(&api),
+                ),
+            )?,
+        ];
+        if with_examples {
+            files.push(print("src/examples.rs", emit::example_tests(&api))?);
+        }
+        let types = match second {
+            Ok(thread) => thread.join().map_err(|_| {
+                Diagnostic::error("", "internal error: printing the types failed")
+            })??,
+            Err(_) => types()?,
+        };
+        files.push(types);
+        Ok(files)
+    })?;
     for (path, source) in TEMPLATES {
         let mut contents = String::new();
         for line in header.lines() {

@@ -14,93 +14,118 @@ struct Line<'t> {
     text: &'t str,
 }
 
-/// The line and column (both from 1) of the node at `pointer` in `text`, or of its closest
-/// ancestor that can be found; `None` for the whole document.
-pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens: Vec<String> = pointer
-        .strip_prefix('#')
-        .unwrap_or(pointer)
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let mut lines: Vec<Line<'_>> = text
-        .lines()
-        .enumerate()
-        .filter_map(|(i, raw)| {
-            let text = raw.trim_start();
-            let content = !text.is_empty() && !text.starts_with('#');
-            content.then(|| Line {
-                number: i + 1,
-                indent: raw.len() - text.len(),
-                text,
+/// The lines of a spec, read once for any number of pointers.
+pub struct Locator<'t> {
+    lines: Vec<Line<'t>>,
+}
+
+impl<'t> Locator<'t> {
+    /// Indexes the content lines of `text`: blank lines and comments are left out.
+    pub fn new(text: &'t str) -> Self {
+        let lines = text
+            .lines()
+            .enumerate()
+            .filter_map(|(i, raw)| {
+                let text = raw.trim_start();
+                let content = !text.is_empty() && !text.starts_with('#');
+                content.then(|| Line {
+                    number: i + 1,
+                    indent: raw.len() - text.len(),
+                    text,
+                })
             })
-        })
-        .collect();
-
-    let mut found = None;
-    // The lines of the current node's children, and the indentation of the node itself.
-    let mut range = 0..lines.len();
-    let mut parent: Option<usize> = None;
-    for token in &tokens {
-        let Some(first) = lines.get(range.start).copied() else {
-            break;
-        };
-        let level = first.indent;
-        if parent.is_some_and(|p| level < p) {
-            break;
-        }
-        let index: Option<usize> = token.parse().ok();
-        let mut seen_items = 0;
-        let mut hit = None;
-        for i in range.clone() {
-            let line = lines[i];
-            if line.indent < level {
-                break;
-            }
-            if line.indent > level {
-                continue;
-            }
-            let matched = match line
-                .text
-                .strip_prefix('-')
-                .filter(|r| r.is_empty() || r.starts_with(' '))
-            {
-                Some(_) if index == Some(seen_items) => true,
-                Some(_) => {
-                    seen_items += 1;
-                    false
-                }
-                None => key_of(line.text) == Some(token.as_str()),
-            };
-            if matched {
-                hit = Some(i);
-                break;
-            }
-        }
-        let Some(i) = hit else { break };
-        let line = lines[i];
-        found = Some((line.number, line.indent + 1));
-
-        // The children: the rest of this line when it holds them (`- key: value`, the first
-        // entry of a sequence item), then every deeper line after it.
-        let end = (i + 1..range.end)
-            .find(|&j| lines[j].indent <= line.indent)
-            .unwrap_or(range.end);
-        if let Some(rest) = line.text.strip_prefix("- ") {
-            let offset = line.text.len() - rest.trim_start().len();
-            lines[i] = Line {
-                number: line.number,
-                indent: line.indent + offset,
-                text: rest.trim_start(),
-            };
-            range = i..end;
-        } else {
-            range = i + 1..end;
-        }
-        parent = Some(line.indent);
+            .collect();
+        Self { lines }
     }
-    found
+
+    /// The line and column (both from 1) of the node at `pointer`, or of its closest ancestor
+    /// that can be found; `None` for the whole document.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        let tokens = pointer
+            .strip_prefix('#')
+            .unwrap_or(pointer)
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"));
+        // Inside a sequence item, its first line holds the item's first entry after the `- `;
+        // that line is read as the entry alone.
+        let mut patched: Option<(usize, Line<'t>)> = None;
+        let line_at = |i: usize, patched: &Option<(usize, Line<'t>)>| match patched {
+            Some((at, line)) if *at == i => *line,
+            _ => self.lines[i],
+        };
+
+        let mut found = None;
+        let mut range = 0..self.lines.len();
+        let mut parent: Option<usize> = None;
+        for token in tokens {
+            if range.start >= range.end {
+                break;
+            }
+            let level = line_at(range.start, &patched).indent;
+            if parent.is_some_and(|p| level < p) {
+                break;
+            }
+            let index: Option<usize> = token.parse().ok();
+            let mut seen_items = 0;
+            let mut hit = None;
+            for i in range.clone() {
+                let line = line_at(i, &patched);
+                if line.indent < level {
+                    break;
+                }
+                if line.indent > level {
+                    continue;
+                }
+                let item = line
+                    .text
+                    .strip_prefix('-')
+                    .filter(|r| r.is_empty() || r.starts_with(' '));
+                let matched = match item {
+                    Some(_) if index == Some(seen_items) => true,
+                    Some(_) => {
+                        seen_items += 1;
+                        false
+                    }
+                    None => key_of(line.text) == Some(token.as_str()),
+                };
+                if matched {
+                    hit = Some(i);
+                    break;
+                }
+            }
+            let Some(i) = hit else { break };
+            let line = line_at(i, &patched);
+            found = Some((line.number, line.indent + 1));
+
+            // The children: the rest of this line when it holds them (`- key: value`, the
+            // first entry of a sequence item), then every deeper line after it.
+            let end = (i + 1..range.end)
+                .find(|&j| line_at(j, &patched).indent <= line.indent)
+                .unwrap_or(range.end);
+            if let Some(rest) = line.text.strip_prefix("- ") {
+                let offset = line.text.len() - rest.trim_start().len();
+                patched = Some((
+                    i,
+                    Line {
+                        number: line.number,
+                        indent: line.indent + offset,
+                        text: rest.trim_start(),
+                    },
+                ));
+                range = i..end;
+            } else {
+                range = i + 1..end;
+            }
+            parent = Some(line.indent);
+        }
+        found
+    }
+}
+
+/// The line and column of `pointer` in `text`; see [`Locator::locate`].
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    Locator::new(text).locate(pointer)
 }
 
 /// The key of a `key: value` or `key:` line, unquoted.

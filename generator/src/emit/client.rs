@@ -91,7 +91,7 @@ fn emit_servers(servers: &[Server]) -> Vec<TokenStream> {
             }
         },
         quote! {
-            impl ::std::convert::From<Server> for crate::BaseUrl {
+            impl From<Server> for crate::BaseUrl {
                 fn from(server: Server) -> Self {
                     crate::BaseUrl::known(server.url())
                 }
@@ -108,7 +108,7 @@ fn emit_path_defaults(defaults: &[PathDefault]) -> TokenStream {
         let doc = format!(" The `{wire}` of every operation called with `None` for it.");
         quote! {
             #[doc = #doc]
-            pub fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn #setter(self, value: impl Into<String>) -> Self {
                 self.default_path_parameter(#wire, value)
             }
         }
@@ -187,7 +187,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
         if b.required {
             quote!(body: #inner)
         } else {
-            quote!(body: ::std::option::Option<#inner>)
+            quote!(body: Option<#inner>)
         }
     });
 
@@ -215,7 +215,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
             let wire = &p.wire;
             let name = ident(&p.name);
             if p.required {
-                quote!(.query(#wire, ::std::option::Option::Some(#name)))
+                quote!(.query(#wire, Some(#name)))
             } else {
                 quote!(.query(#wire, #name))
             }
@@ -231,8 +231,8 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
         } else {
             quote! {
                 let request = match body {
-                    ::std::option::Option::Some(body) => request.body(#encode),
-                    ::std::option::Option::None => request,
+                    Some(body) => request.body(#encode),
+                    None => request,
                 };
             }
         }
@@ -248,7 +248,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
             &self,
             #(#args,)*
             #body_arg
-        ) -> ::std::result::Result<#ok, crate::Error<#error>> {
+        ) -> Result<#ok, crate::Error<#error>> {
             #(#defaults)*
             let path = crate::encode::path(&[#(#segments),*])?;
             let request = Request::new(::reqwest::Method::#method_name, #template, path)#accept #(#query)*;
@@ -256,7 +256,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
             let response = self.transport.send(request).await?;
             match response.status.as_u16() {
                 #(#arms)*
-                _ => ::std::result::Result::Err(response.unexpected()),
+                _ => Err(response.unexpected()),
             }
         }
     }
@@ -280,7 +280,7 @@ fn param_ty(t: &Ty, required: bool) -> TokenStream {
     if required {
         inner
     } else {
-        quote!(::std::option::Option<#inner>)
+        quote!(Option<#inner>)
     }
 }
 
@@ -300,7 +300,7 @@ fn emit_arms(op: &Operation) -> Vec<TokenStream> {
             .filter(|r| matches!(r.status, Status::Range(_)) == ranges);
         arms.extend(group(errors, |r| {
             let error = error_value(op, r);
-            quote!(::std::result::Result::Err(#error))
+            quote!(Err(#error))
         }));
     }
     arms
@@ -348,7 +348,7 @@ fn success_value(op: &Operation, r: &Response) -> TokenStream {
         Some(variant) => {
             let outcome = outcome_path(&op.ok, variant);
             match r.body {
-                Body::Empty => quote!(::std::result::Result::Ok(#outcome)),
+                Body::Empty => quote!(Ok(#outcome)),
                 _ => quote!(#read.map(#outcome)),
             }
         }
@@ -358,7 +358,7 @@ fn success_value(op: &Operation, r: &Response) -> TokenStream {
 fn error_value(op: &Operation, r: &Response) -> TokenStream {
     match (&r.variant, &r.body) {
         (None, Body::Json(_)) => quote!(response.api_error()),
-        (None, Body::Text) => quote!(response.api_error_text(::std::convert::identity)),
+        (None, Body::Text) => quote!(response.api_error_text(std::convert::identity)),
         (None, Body::Empty) => quote!(response.api_error_empty(())),
         (Some(variant), body) => {
             let outcome = outcome_path(&op.error, variant);

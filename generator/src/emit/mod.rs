@@ -59,8 +59,24 @@ pub(crate) enum TypePath {
     Crate,
 }
 
-/// The tokens of a type, with every path absolute so that no schema name can shadow it.
+/// The tokens of a type. In `types.rs`, where schema types are declared, every path is
+/// absolute, so that no schema name can shadow it; elsewhere only the prelude and the crate's
+/// own modules are in scope, so the prelude's names are used as they are.
 pub(crate) fn ty(ty: &Ty, at: TypePath) -> TokenStream {
+    if !matches!(at, TypePath::Local) {
+        match ty {
+            Ty::String => return quote!(String),
+            Ty::Vec(item) => {
+                let item = self::ty(item, at);
+                return quote!(Vec<#item>);
+            }
+            Ty::Option(inner) => {
+                let inner = self::ty(inner, at);
+                return quote!(Option<#inner>);
+            }
+            _ => {}
+        }
+    }
     match ty {
         Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
