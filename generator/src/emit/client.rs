@@ -105,9 +105,11 @@ fn emit_path_defaults(defaults: &[PathDefault]) -> TokenStream {
     let setters = defaults.iter().map(|d| {
         let setter = ident(&d.setter);
         let wire = &d.wire;
-        let doc = format!(" The `{wire}` of every operation called with `None` for it.");
+        let doc = doc_attrs(&[format!(
+            "The `{wire}` of every operation called with `None` for it."
+        )]);
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn #setter(self, value: impl Into<String>) -> Self {
                 self.default_path_parameter(#wire, value)
             }

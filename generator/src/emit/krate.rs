@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{TypePath, ident, inner_doc_attrs, ty};
+use super::{TypePath, doc_attrs, ident, inner_doc_attrs, ty};
 use crate::model::{Api, TypeKind};
 
 /// The manifest of the generated crate, hand-written in `templates/`.
@@ -175,9 +175,9 @@ pub fn example_tests(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         let name = ident(&example.name);
         let target = ty(&example.ty, TypePath::Crate);
         let json = serde_json::to_string(&example.value).unwrap_or_default();
-        let doc = format!(" `{}`", example.pointer);
+        let doc = doc_attrs(&[format!("`{}`", example.pointer)]);
         items.push(quote! {
-            #[doc = #doc]
+            #doc
             #[test]
             fn #name() {
                 round_trip::<#target>(#json);

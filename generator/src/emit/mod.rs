@@ -22,14 +22,23 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// The text of one doc comment line. Spec text reaches docs from many places (titles, paths,
+/// server URLs, enum values, example names), and all of it passes here, so control characters
+/// are replaced here: rustc refuses a bare CR in a doc comment.
+fn doc_text(line: &str) -> String {
+    if line.is_empty() {
+        return String::new();
+    }
+    let mut text = String::with_capacity(line.len() + 1);
+    text.push(' ');
+    text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    text
+}
+
 /// `#[doc = " line"]` for each line, so that they print as `///` comments.
 pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let text = doc_text(line);
         quote!(#[doc = #text])
     });
     quote!(#(#lines)*)
@@ -38,11 +47,7 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
 /// The same as inner attributes, for `//!` comments.
 pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let text = doc_text(line);
         quote!(#![doc = #text])
     });
     quote!(#(#lines)*)

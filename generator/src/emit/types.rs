@@ -97,7 +97,10 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
     let other = ident(&e.other);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let count = Literal::usize_unsuffixed(variants.len());
-    let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire));
+    let variant_docs = e
+        .variants
+        .iter()
+        .map(|v| doc_attrs(&[format!("`{}`", v.wire)]));
     let (raw, derives) = match e.repr {
         EnumRepr::String => (
             quote!(::std::string::String),
@@ -113,7 +116,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
         #[derive(#derives)]
         pub enum #name {
             #(
-                #[doc = #variant_docs]
+                #variant_docs
                 #variants,
             )*
             #[doc = " A value this crate does not know yet, as the server sent it."]
@@ -270,10 +273,10 @@ fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant]) -> TokenStream {
     let name = ident(&def.name);
     let variants = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let status = match v.status {
-            Status::Code(code) => format!(" Status {code}."),
-            Status::Range(n) => format!(" A status from {n}00 to {n}99."),
-        };
+        let status = doc_attrs(&[match v.status {
+            Status::Code(code) => format!("Status {code}."),
+            Status::Range(n) => format!("A status from {n}00 to {n}99."),
+        }]);
         let payload = match &v.body {
             Body::Empty => None,
             body => {
@@ -282,7 +285,7 @@ fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant]) -> TokenStream {
             }
         };
         quote! {
-            #[doc = #status]
+            #status
             #variant #payload,
         }
     });
