@@ -216,12 +216,27 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = target_directory(&cargo, &root)?;
     eprintln!("bench: building the release xtask");
-    let xtask = release_xtask(&cargo, &root)?;
+    let work = target.join("bench").join("work");
+    // A copy, so that a build of the workspace during the benchmark does not swap the binary
+    // between the runs that are compared.
+    let built = release_xtask(&cargo, &root)?;
+    let xtask = work
+        .join("bin")
+        .join(built.file_name().unwrap_or("xtask".as_ref()));
+    fs::create_dir_all(work.join("bin"))
+        .and_then(|()| fs::copy(&built, &xtask))
+        .map_err(|e| {
+            format!(
+                "cannot copy {} into {}: {e}",
+                built.display(),
+                work.display()
+            )
+        })?;
     let places = Places {
         root,
         cargo,
         xtask,
-        work: target.join("bench").join("work"),
+        work,
         report: options.out.clone().unwrap_or_else(|| target.join("bench")),
     };
 
@@ -249,6 +264,7 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
     }
 
     let specs = write_specs(options, &places)?;
+    let load_before = load_average();
     let mut bench = Bench {
         options,
         places: &places,
@@ -282,12 +298,16 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
     bench.targets(&specs, &tools, rerun_spec, written);
     bench.ratios();
 
+    let load = [load_before, load_average()];
+    let mut settings = settings(options, &specs, &tools, &places);
+    settings["load_average"] = json!({"start": load[0], "end": load[1]});
     let report = Report {
         title: format!(
             "cargo xtask bench{}",
             if options.smoke { " --smoke" } else { "" }
         ),
-        settings: settings(options, &specs, &tools, &places),
+        preamble: preamble(options, &load),
+        settings,
         rows: bench.rows,
     };
     write_report(&report, &places)?;
@@ -493,7 +513,13 @@ impl Bench<'_> {
                     let row = Row::new("generation time", &spec.name, &tool.name, time(&m));
                     times.push(row.note(runs_note(plan)));
                     let peak = m.peak_memory.map(Value::Bytes).unwrap_or(Value::None);
-                    memory.push(Row::new("peak memory", &spec.name, &tool.name, peak));
+                    let row = Row::new("peak memory", &spec.name, &tool.name, peak);
+                    let single = plan.warmups == 0 && plan.runs == 1;
+                    memory.push(match m.peak_memory {
+                        Some(_) if single => row.note("max RSS of that run"),
+                        Some(_) => row.note("max RSS, in a run of its own"),
+                        None => row.note("not measured: /usr/bin/time is not installed"),
+                    });
                     self.medians
                         .insert((tool.slug, spec.name.clone()), m.median());
                     if tool.makes_crate() {
@@ -730,8 +756,8 @@ impl Bench<'_> {
                 _ if !self.options.compile => Row::undecided(&spec, &what, "--no-compile"),
                 _ => Row::undecided(&spec, &what, "progenitor is not installed"),
             };
-            // In smoke, one row says it for both.
-            if !(smoke || !self.options.compile) || spec == full {
+            // When nothing is compiled, one row says so for both.
+            if spec == full || (!smoke && self.options.compile) {
                 targets.push(row);
             }
         }
@@ -789,6 +815,37 @@ impl Bench<'_> {
             }
         }
     }
+}
+
+/// The one-minute load average of the machine, where the system tells it: times measured
+/// while other work runs are longer than the tools alone would take.
+fn load_average() -> Option<f64> {
+    let text = fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// The lines above the table: how the numbers were taken.
+fn preamble(options: &Options, load: &[Option<f64>; 2]) -> Vec<String> {
+    let runs = match options.smoke {
+        true => "from one run per tool and spec, without warm-up".to_owned(),
+        false => format!(
+            "medians of {} runs ({} for OpenAPI Generator) after one warm-up",
+            options.runs, options.slow_runs
+        ),
+    };
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let load = match load {
+        [Some(start), Some(end)] => {
+            format!("; load average {start:.2} at the start, {end:.2} at the end")
+        }
+        _ => String::new(),
+    };
+    vec![
+        format!("Times are of the whole process, {runs}; {cpus} CPUs{load}."),
+        "`ours ÷ this` is this project's value divided by the row's, on the same measure and \
+         spec, from this run."
+            .to_owned(),
+    ]
 }
 
 fn time(m: &Measured) -> Value {

