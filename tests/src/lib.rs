@@ -226,3 +226,36 @@ pub fn fixture_names() -> Vec<String> {
     names.sort_unstable();
     names
 }
+
+/// The command that installs Prism where [`find_prism`] looks first.
+pub const PRISM_INSTALL: &str = "npm ci --prefix .ci/node";
+
+/// The Prism binary named by `PRISM`, else the one installed in `.ci/node`, else `prism` on
+/// `PATH`. Missing, it fails the test, since a conformance check that quietly does nothing
+/// would look like one that passed.
+pub fn find_prism() -> PathBuf {
+    if let Some(path) = std::env::var_os("PRISM") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "PRISM is set to {}, which is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let local = root().join(".ci/node/node_modules/.bin/prism");
+    if local.is_file() {
+        return local;
+    }
+    let on_path = std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("prism"))
+        .find(|path| path.is_file());
+    on_path.unwrap_or_else(|| {
+        panic!(
+            "Prism is not installed. From the repository root run\n    {PRISM_INSTALL}\n\
+             or set PRISM to the path of a prism binary."
+        )
+    })
+}

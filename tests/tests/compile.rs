@@ -11,9 +11,6 @@ use codegen_tests::{fixture_names, read, root, settings};
 /// Authlete's whole description, from the workspace root.
 const FULL_SPEC: &str = "../shared/specs/authlete-3.0.16.yaml";
 
-/// How to get the Prism that the test looks for first, from the repository root.
-const INSTALL: &str = "npm ci --prefix .ci/node";
-
 /// Generates the crate for `spec` into `dir`, which must not exist yet.
 fn generate_into(dir: &Path, crate_name: &str, spec: &str) {
     let output = generator::generate(&read(spec), &settings(crate_name, spec))
@@ -39,36 +36,6 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The Prism binary named by `PRISM`, else the one installed in `.ci/node`, else `prism` on
-/// `PATH`: the same search as the Prism suite's. Missing, it fails the test, since a
-/// conformance check that quietly does nothing would look like one that passed.
-fn find_prism() -> PathBuf {
-    if let Some(path) = std::env::var_os("PRISM") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "PRISM is set to {}, which is not a file",
-            path.display()
-        );
-        return path;
-    }
-    let local = root().join(".ci/node/node_modules/.bin/prism");
-    if local.is_file() {
-        return local;
-    }
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("prism"))
-        .find(|path| path.is_file());
-    on_path.unwrap_or_else(|| {
-        panic!(
-            "Prism is not installed. From the repository root run\n    {INSTALL}\n\
-             or set PRISM to the path of a prism binary."
-        )
-    })
-}
-
 fn cargo(workspace: &Path, prism: &Path, args: &[&str]) {
     let status = Command::new(env!("CARGO"))
         .args(args)
@@ -90,7 +57,7 @@ fn cargo(workspace: &Path, prism: &Path, args: &[&str]) {
 #[test]
 fn generated_crates_build_lint_document_and_pass_their_tests() {
     // Before minutes of building, so that a missing Prism fails at once.
-    let prism = find_prism();
+    let prism = codegen_tests::find_prism();
     let workspace = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
     if workspace.exists() {
         std::fs::remove_dir_all(&workspace).unwrap();

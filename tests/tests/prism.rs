@@ -20,9 +20,6 @@ use authlete::{BaseUrl, Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// How to get the Prism that the test looks for first, from the repository root.
-const INSTALL: &str = "npm install --prefix .ci/node --save-exact @stoplight/prism-cli@5.14.2";
-
 const SERVICE_ID: &str = "715948317";
 const TICKET: &str = "83BNqKIhGMyrkvop_7jQjv2Z1612LNdGSQKkvkrf47c";
 
@@ -71,7 +68,7 @@ struct Prism {
 
 impl Prism {
     fn start() -> Self {
-        let binary = find_prism();
+        let binary = codegen_tests::find_prism();
         // Another process may take the free port before Prism binds it; a new port then does.
         for _ in 0..3 {
             if let Some(prism) = Self::try_start(&binary) {
@@ -166,33 +163,6 @@ fn root() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn find_prism() -> PathBuf {
-    if let Some(path) = std::env::var_os("PRISM") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "PRISM is set to {}, which is not a file",
-            path.display()
-        );
-        return path;
-    }
-    let local = root().join(".ci/node/node_modules/.bin/prism");
-    if local.is_file() {
-        return local;
-    }
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("prism"))
-        .find(|path| path.is_file());
-    on_path.unwrap_or_else(|| {
-        panic!(
-            "Prism is not installed. From the repository root run\n    {INSTALL}\n\
-             or set PRISM to the path of a prism binary."
-        )
-    })
 }
 
 fn free_port() -> u16 {
