@@ -19,7 +19,7 @@ mod surface;
 use std::collections::BTreeSet;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use locate::locate;
+pub use locate::{Locator, locate};
 
 /// The spec-independent sources that every generated crate carries, hand-written in
 /// `templates/`.
