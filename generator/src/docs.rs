@@ -149,7 +149,7 @@ fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+        let decoded = window(rest, 12).find(';').and_then(|end| {
             let name = &rest[1..end];
             let c = match name {
                 "amp" => Some('&'),
@@ -189,6 +189,20 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// How far ahead a link, a tag or a code span is looked for. Each `[`, `<` or backtick looks for
+/// its end; looking to the end of the line would make a line of thousands of them cost the
+/// square of its length, and no real link, tag or code span is this long.
+const LOOKAHEAD: usize = 1024;
+
+/// The first `len` bytes of `text`, or fewer to end on a character boundary.
+fn window(text: &str, len: usize) -> &str {
+    let mut end = len.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Escapes what rustdoc would misread on one line outside a code block.
 fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
@@ -226,6 +240,7 @@ fn code_span(rest: &str, out: &mut String) -> usize {
     let ticks = rest.len() - rest.trim_start_matches('`').len();
     let run = &rest[..ticks];
     let after = &rest[ticks..];
+    let after = window(after, LOOKAHEAD);
     let mut search = 0;
     while let Some(found) = after[search..].find(run) {
         let end = search + found;
@@ -247,7 +262,7 @@ fn code_span(rest: &str, out: &mut String) -> usize {
 /// `<https://...>` stays a link, layout tags and JSX components are dropped, and any other
 /// `<` is escaped.
 fn angle(rest: &str, out: &mut String) -> usize {
-    let close = rest.find('>');
+    let close = window(rest, LOOKAHEAD).find('>');
     if let Some(end) = close {
         let inner = &rest[1..end];
         if (inner.starts_with("http://") || inner.starts_with("https://"))
@@ -277,10 +292,10 @@ fn angle(rest: &str, out: &mut String) -> usize {
 /// `[text](target)` stays a link; any other bracket is escaped, so that rustdoc does not take
 /// it for an intra-doc link.
 fn link(rest: &str, out: &mut String) -> usize {
-    if let Some(close) = rest.find("](") {
+    if let Some(close) = window(rest, LOOKAHEAD).find("](") {
         let text = &rest[1..close];
         if !text.contains(['[', ']']) {
-            if let Some(end) = rest[close + 2..].find(')') {
+            if let Some(end) = window(&rest[close + 2..], LOOKAHEAD).find(')') {
                 let total = close + 2 + end + 1;
                 out.push_str(&rest[..total]);
                 return total;
@@ -332,6 +347,15 @@ mod tests {
             "body"
         );
         assert_eq!(one("x&lt;script&gt;"), "x&lt;script>");
+    }
+
+    #[test]
+    fn long_runs_of_openers_are_escaped_one_by_one() {
+        // Long enough that looking to the end of the line for each opener would be slow.
+        for (opener, escaped) in [("[", "\\["), ("<", "&lt;"), ("&", "&"), ("`", "\\`")] {
+            let lines = doc_lines(&format!("x{}", opener.repeat(100_000)));
+            assert_eq!(lines, [format!("x{}", escaped.repeat(100_000))], "{opener}");
+        }
     }
 
     #[test]
