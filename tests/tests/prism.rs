@@ -6,10 +6,8 @@
 //! `.ci/node` of the repository, else `prism` on `PATH`, and fails when there is none: a
 //! conformance check that quietly does nothing would look like one that passed.
 
-use std::io::{BufRead, BufReader, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
@@ -19,6 +17,11 @@ use authlete::types::{
 use authlete::{BaseUrl, Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "../prism-full/tests/support/prism_process.rs"]
+mod prism_process;
+
+use prism_process::PrismProcess;
 
 const SERVICE_ID: &str = "715948317";
 const TICKET: &str = "83BNqKIhGMyrkvop_7jQjv2Z1612LNdGSQKkvkrf47c";
@@ -58,66 +61,19 @@ impl Drop for Session {
     }
 }
 
-/// A Prism process serving the spec on a free port of 127.0.0.1, killed when dropped, so that
-/// a failing test does not leave it running.
-struct Prism {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
-}
+/// Prism serving `spec/`, answering with errors where a request breaks the spec.
+struct Prism(PrismProcess);
 
 impl Prism {
     fn start() -> Self {
+        let spec = root().join("spec/openapi.yaml");
         let binary = codegen_tests::find_prism();
-        // Another process may take the free port before Prism binds it; a new port then does.
-        for _ in 0..3 {
-            if let Some(prism) = Self::try_start(&binary) {
-                return prism;
-            }
-        }
-        panic!("Prism did not start three times in a row; its output is above");
-    }
-
-    fn try_start(binary: &Path) -> Option<Self> {
-        let port = free_port();
-        let mut child = Command::new(binary)
-            .args([
-                "mock",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--errors",
-            ])
-            .arg("spec/openapi.yaml")
-            .current_dir(root())
-            // Plain text, so that the log can be searched for the paths Prism received.
-            .env("FORCE_COLOR", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-        let log = Arc::new(Mutex::new(String::new()));
-        drain(child.stdout.take().unwrap(), &log);
-        drain(child.stderr.take().unwrap(), &log);
-        let mut prism = Self { child, port, log };
-
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(prism);
-            }
-            if prism.child.try_wait().unwrap().is_some() || Instant::now() > deadline {
-                eprintln!("Prism on port {port}:\n{}", prism.log());
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        Self(PrismProcess::start(
+            &binary,
+            &spec,
+            &["--errors"],
+            Duration::from_secs(30),
+        ))
     }
 
     fn client(&self) -> Client {
@@ -140,21 +96,13 @@ impl Prism {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-
-    /// Everything Prism has printed so far. A panic elsewhere must not make this one panic too,
-    /// least of all while a test is failing.
-    fn log(&self) -> String {
-        self.log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
 }
 
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl Deref for Prism {
+    type Target = PrismProcess;
+
+    fn deref(&self) -> &PrismProcess {
+        &self.0
     }
 }
 
@@ -163,23 +111,6 @@ fn root() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Copies everything `pipe` yields into `log`, so that Prism never blocks on a full pipe.
-fn drain(pipe: impl Read + Send + 'static, log: &Arc<Mutex<String>>) {
-    let log = Arc::clone(log);
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
 }
 
 fn builder(url: &str) -> authlete::ClientBuilder {

@@ -6,11 +6,13 @@
 //! "what the description promises" rather than a copy of it that could drift. Prism is the
 //! binary that `PRISM` names; the scratch workspace that runs this crate sets it.
 
+mod support {
+    pub mod prism_process;
+}
+
 use std::fmt::Debug;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use authlete_full::reqwest::{self, Method};
@@ -20,6 +22,7 @@ use authlete_full::types::{
 };
 use authlete_full::{BaseUrl, Client, ClientBuilder, Error};
 use serde_json::Value;
+use support::prism_process::PrismProcess;
 use tokio::task::JoinHandle;
 
 /// The ids of the spec's own request samples.
@@ -421,13 +424,10 @@ impl Verdict {
     }
 }
 
-/// A Prism process serving the spec on a free port of 127.0.0.1, killed when dropped, so that
-/// a failing test does not leave it running.
-struct Prism {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
-}
+/// Prism serving the full spec. Without `--errors`: with it, Prism would put a 500 of its own in
+/// place of every example that breaks its schema, and the client's handling of such answers
+/// would go untested. Requests that break the spec are refused either way.
+struct Prism(PrismProcess);
 
 impl Prism {
     fn start() -> Self {
@@ -436,52 +436,13 @@ impl Prism {
             .unwrap_or_else(|| {
                 panic!("PRISM must name the Prism binary; the scratch run of compile.rs sets it")
             });
-        // Another process may take the free port before Prism binds it; a new port then does.
-        for _ in 0..3 {
-            if let Some(prism) = Self::try_start(&binary) {
-                return prism;
-            }
-        }
-        panic!("Prism did not start three times in a row; its output is above");
-    }
-
-    fn try_start(binary: &Path) -> Option<Self> {
-        let port = free_port();
-        // No `--errors`: with it, Prism would put a 500 of its own in place of every example
-        // that breaks its schema, and the client's handling of such answers would go untested.
-        // Requests that break the spec are refused either way.
-        let mut child = Command::new(binary)
-            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg(spec_path())
-            // Plain text, so that the log can be searched for the paths Prism received.
-            .env("FORCE_COLOR", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-        let log = Arc::new(Mutex::new(String::new()));
-        drain(child.stdout.take().unwrap(), &log);
-        drain(child.stderr.take().unwrap(), &log);
-        // Owned from here on, so that giving up below kills it.
-        let mut prism = Self { child, port, log };
-
-        // Prism listens only once it has read the whole spec, which takes seconds.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(prism);
-            }
-            if prism.child.try_wait().unwrap().is_some() || Instant::now() > deadline {
-                eprintln!("Prism on port {port}:\n{}", prism.log());
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        // Prism reads the whole spec before it listens, which takes seconds.
+        Self(PrismProcess::start(
+            &binary,
+            &spec_path(),
+            &[],
+            Duration::from_secs(60),
+        ))
     }
 
     /// A builder for Prism, with a token, since the spec wants one for every operation but
@@ -546,42 +507,22 @@ impl Prism {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
 
-    /// Everything Prism has printed so far. A panic elsewhere must not make this one panic too,
-    /// least of all while a test is failing.
-    fn log(&self) -> String {
-        self.log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+impl std::ops::Deref for Prism {
+    type Target = PrismProcess;
+
+    fn deref(&self) -> &PrismProcess {
+        &self.0
     }
 }
 
 impl Drop for Prism {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
         if std::thread::panicking() {
             eprintln!("Prism's output:\n{}", self.log());
         }
     }
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Copies everything `pipe` yields into `log`, so that Prism never blocks on a full pipe.
-fn drain(pipe: impl Read + Send + 'static, log: &Arc<Mutex<String>>) {
-    let log = Arc::clone(log);
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
 }
 
 fn spec_path() -> PathBuf {
