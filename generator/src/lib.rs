@@ -17,6 +17,8 @@ mod print;
 mod surface;
 
 use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use locate::{Locator, locate};
@@ -54,6 +56,9 @@ pub struct Settings {
     pub standalone: bool,
     /// Whether to write `src/examples.rs`, a round-trip test per example of the spec.
     pub example_tests: bool,
+    /// How many threads emit and print the files; one per CPU when `None`. The output is the
+    /// same whatever the number.
+    pub jobs: Option<NonZeroUsize>,
 }
 
 impl Settings {
@@ -67,6 +72,7 @@ impl Settings {
             command: "cargo xtask codegen".to_owned(),
             standalone: false,
             example_tests: true,
+            jobs: None,
         }
     }
 }
@@ -129,20 +135,21 @@ fn on_own_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, Diagnosti
             .map_err(|e| {
                 Diagnostic::error("", format!("cannot start the generator's thread: {e}"))
             })?;
-        thread.join().map_err(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Diagnostic::error(
-                "",
-                format!(
-                    "internal error: the generator failed ({what}); please report it with the spec"
-                ),
-            )
-        })
+        thread.join().map_err(internal_failure)
     })
+}
+
+/// The error for a panic of the generator's own, with the panic's message.
+fn internal_failure(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Diagnostic::error(
+        "",
+        format!("internal error: the generator failed ({what}); please report it with the spec"),
+    )
 }
 
 fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
@@ -155,62 +162,37 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         return Err(diags);
     }
 
-    let header = format!(
+    let provenance = format!(
         "{GENERATED_MARKER} by `{}` from {}.\nDo not edit by hand: change the spec or the \
          generator, then run the command again.",
         settings.command, settings.source
     );
-    let print = |path: &str, (inner, items)| -> Result<File, Diagnostic> {
-        let contents = print::rust_file(&header, inner, items)?;
-        Ok(File {
-            path: path.to_owned(),
-            contents,
-        })
-    };
-    let module_doc = |line: &str| emit::inner_doc_attrs(&[line.to_owned()]);
-    let types = || {
-        let doc = module_doc("The request and response bodies of the API, and the enums in them.");
-        print("src/types.rs", (doc, emit::types_file(&api)))
-    };
+    let header = print::header(&provenance);
     let with_examples = settings.example_tests && !api.examples.is_empty();
-
-    // `types.rs` and `client.rs` are most of the work and independent of each other, so the
-    // types are emitted and printed on a second thread. Token streams cannot cross threads,
-    // so each thread builds its own.
-    let mut files = std::thread::scope(|scope| -> Result<Vec<File>, Diagnostic> {
-        let second = std::thread::Builder::new()
-            .name("generator-types".to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(scope, types);
-        let mut files = vec![
-            print("src/lib.rs", emit::lib_file(&api, with_examples))?,
-            print(
-                "src/client.rs",
-                (
-                    module_doc("One method of [`Client`](crate::Client) per operation of the API."),
-                    emit::client_file(&api),
-                ),
-            )?,
-        ];
-        if with_examples {
-            files.push(print("src/examples.rs", emit::example_tests(&api))?);
-        }
-        let types = match second {
-            Ok(thread) => thread.join().map_err(|_| {
-                Diagnostic::error("", "internal error: printing the types failed")
-            })??,
-            Err(_) => types()?,
-        };
-        files.push(types);
-        Ok(files)
+    let parts = parts(&api, with_examples);
+    let jobs = settings
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    let printed = in_parallel(parts.len(), jobs, |index| {
+        let docs = emit::Docs::default();
+        let section = (parts[index].emit)(&docs);
+        print::section(section, &docs.into_lines())
     })?;
-    for (path, source) in TEMPLATES {
-        let mut contents = String::new();
-        for line in header.lines() {
-            contents.push_str("// ");
-            contents.push_str(line);
-            contents.push('\n');
+    let mut files: Vec<File> = Vec::new();
+    for (part, text) in parts.iter().zip(printed) {
+        if files.last().is_none_or(|file| file.path != part.path) {
+            files.push(File {
+                path: part.path.to_owned(),
+                contents: header.clone(),
+            });
         }
+        if let Some(file) = files.last_mut() {
+            file.contents.push_str(&text?);
+        }
+    }
+    for (path, source) in TEMPLATES {
+        let mut contents = header.clone();
         contents.push('\n');
         contents.push_str(source);
         files.push(File {
@@ -231,7 +213,7 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         }
     });
     let mut manifest = String::new();
-    for line in header.lines() {
+    for line in provenance.lines() {
         manifest.push_str("# ");
         manifest.push_str(line);
         manifest.push('\n');
@@ -253,6 +235,122 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         files,
         warnings: diags,
         surface: surface::listing(&api),
+    })
+}
+
+/// How many types, or operations, one part of `types.rs` or `client.rs` holds: small enough
+/// that the threads finish close together, large enough that handing out parts costs nothing.
+const TYPES_PER_PART: usize = 8;
+const OPERATIONS_PER_PART: usize = 4;
+
+/// A run of a file's items, emitted and printed on whichever thread takes it. A file is its
+/// parts in order, after its header; only its first part has inner attributes.
+struct Part<'a> {
+    path: &'static str,
+    emit: Box<dyn Fn(&emit::Docs) -> emit::Section + Sync + 'a>,
+}
+
+impl<'a> Part<'a> {
+    fn new(path: &'static str, emit: impl Fn(&emit::Docs) -> emit::Section + Sync + 'a) -> Self {
+        Self {
+            path,
+            emit: Box::new(emit),
+        }
+    }
+
+    /// A file's first part: its `//!` line and nothing else.
+    fn head(path: &'static str, doc: &'static str) -> Self {
+        Self::new(path, move |docs| emit::Section {
+            inner: docs.inner_attrs(&[doc.to_owned()]),
+            items: Vec::new(),
+        })
+    }
+}
+
+/// The parts of the Rust files, by file and in order. Types and methods come in runs of a few,
+/// because they are most of the work.
+fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
+    let mut parts = vec![
+        Part::new("src/lib.rs", move |docs| {
+            emit::lib_file(api, with_examples, docs)
+        }),
+        Part::head(
+            "src/client.rs",
+            "One method of [`Client`](crate::Client) per operation of the API.",
+        ),
+        Part::new("src/client.rs", |docs| emit::Section {
+            items: emit::client_head(api, docs),
+            ..emit::Section::default()
+        }),
+    ];
+    for run in api.operations.chunks(OPERATIONS_PER_PART) {
+        parts.push(Part::new("src/client.rs", move |docs| emit::Section {
+            items: emit::client_methods(run, docs),
+            ..emit::Section::default()
+        }));
+    }
+    if with_examples {
+        parts.push(Part::new("src/examples.rs", |docs| {
+            emit::example_tests(api, docs)
+        }));
+    }
+    parts.push(Part::head(
+        "src/types.rs",
+        "The request and response bodies of the API, and the enums in them.",
+    ));
+    for run in api.types.chunks(TYPES_PER_PART) {
+        parts.push(Part::new("src/types.rs", move |docs| emit::Section {
+            items: emit::types_file(run, docs),
+            ..emit::Section::default()
+        }));
+    }
+    parts
+}
+
+/// Runs `job` for each index below `count` on up to `threads` threads, this one among them.
+/// Each thread takes the next index when it finishes one, so that the threads stay busy
+/// however unequal the jobs; the results come back in index order, whichever thread ran them.
+fn in_parallel<T: Send>(
+    count: usize,
+    threads: usize,
+    job: impl Fn(usize) -> T + Sync,
+) -> Result<Vec<T>, Diagnostic> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= count {
+                return done;
+            }
+            done.push((index, job(index)));
+        }
+    };
+    std::thread::scope(|scope| {
+        // A helper that cannot start leaves its share to the others.
+        let helpers: Vec<_> = (1..threads.min(count))
+            .filter_map(|n| {
+                std::thread::Builder::new()
+                    .name(format!("generator-{n}"))
+                    .stack_size(STACK)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
+        let mut keep = |done: Vec<(usize, T)>| {
+            for (index, result) in done {
+                results[index] = Some(result);
+            }
+        };
+        keep(work());
+        for helper in helpers {
+            keep(helper.join().map_err(internal_failure)?);
+        }
+        results
+            .into_iter()
+            .collect::<Option<Vec<T>>>()
+            .ok_or_else(|| Diagnostic::error("", "internal error: a part was not generated"))
     })
 }
 

@@ -103,3 +103,19 @@ fn an_unknown_selection_is_an_error_that_suggests_the_closest() {
         ]
     );
 }
+
+/// The files are cut into parts that threads emit and print in any order; the output must not
+/// depend on how many there are.
+#[test]
+fn the_output_is_the_same_on_any_number_of_threads() {
+    let on = |threads: usize| {
+        let mut settings = settings("authlete", FULL);
+        settings.jobs = std::num::NonZeroUsize::new(threads);
+        generate(&settings).files
+    };
+    let one = on(1);
+    assert!(one.iter().any(|f| f.path == "src/types.rs"));
+    for threads in [2, 3, 7] {
+        assert!(on(threads) == one, "{threads} threads gave other files than one");
+    }
+}

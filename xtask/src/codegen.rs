@@ -93,14 +93,16 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut tags = BTreeSet::new();
     let mut standalone = false;
     let mut example_tests = true;
-    // The header names the command that regenerates the files; --check is no part of it.
+    let mut jobs = None;
+    // The header names the command that regenerates the files; --check and --jobs, which do
+    // not change them, are no part of it.
     let mut command = vec!["cargo".to_owned(), "xtask".to_owned(), "codegen".to_owned()];
 
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let takes_value = matches!(
             arg.as_str(),
-            "--spec" | "--out" | "--crate-name" | "--operation" | "--tag"
+            "--spec" | "--out" | "--crate-name" | "--operation" | "--tag" | "--jobs"
         );
         let value = match takes_value {
             true => Some(
@@ -123,9 +125,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
             ("--tag", Some(v)) => {
                 tags.insert(v);
             }
+            ("--jobs", Some(v)) => {
+                jobs =
+                    Some(v.parse().map_err(|_| {
+                        format!("`--jobs` needs a whole number above zero, not `{v}`")
+                    })?);
+            }
             (other, _) => return Err(format!("unknown option `{other}`")),
         }
-        if arg != "--check" {
+        if arg != "--check" && arg != "--jobs" {
             command.push(arg.clone());
             command.extend(value);
         }
@@ -148,6 +156,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         command,
         standalone,
         example_tests,
+        jobs,
     };
     Ok(Options {
         check,

@@ -16,7 +16,7 @@ usage: cargo xtask test
                          [--synthetic-operations N] [--cache DIR] [--no-compile]
        cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
                            [--operation ID]... [--tag TAG]... [--standalone]
-                           [--no-example-tests]
+                           [--no-example-tests] [--jobs N]
 
 `test` runs every test suite; `codegen` writes generated/ from spec/, or another crate from
 another spec:
@@ -29,6 +29,7 @@ another spec:
   --tag TAG           generate only operations with this tag (repeatable)
   --standalone        give the crate a [workspace] table, to build it outside this workspace
   --no-example-tests  leave out src/examples.rs, the round-trip tests of the examples
+  --jobs N            threads to generate with (default: one per CPU); the files are the same
 
 `bench` prints a table of generation time, peak memory and compile cost against progenitor,
 OpenAPI Generator and the parse floor, and writes it as bench.md and bench.json:

@@ -4,14 +4,15 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{TypePath, doc_attrs, ident, ty};
+use super::{Docs, TypePath, ident, ty};
 use crate::model::{
     Api, Body, BodyEncoding, Operation, ParamLocation, PathDefault, Response, Segment, Server,
     Status, Ty,
 };
 
-/// The items of `client.rs`.
-pub fn client_file(api: &Api) -> Vec<TokenStream> {
+/// The items that open `client.rs`: its imports, the servers, and the builder's default path
+/// parameters.
+pub fn client_head(api: &Api, docs: &Docs) -> Vec<TokenStream> {
     let mut items = Vec::new();
     if !api.operations.is_empty() {
         let body = api
@@ -30,28 +31,34 @@ pub fn client_file(api: &Api) -> Vec<TokenStream> {
         ));
     }
     if !api.servers.is_empty() {
-        items.extend(emit_servers(&api.servers));
+        items.extend(emit_servers(&api.servers, docs));
     }
     if !api.path_defaults.is_empty() {
-        items.push(emit_path_defaults(&api.path_defaults));
+        items.push(emit_path_defaults(&api.path_defaults, docs));
     }
-    let methods = api.operations.iter().flat_map(|op| {
-        let main = emit_operation(op, &op.name, op.body.as_ref().map(|b| b.encoding));
+    items
+}
+
+/// The methods of the client for `operations`, a run of the model's operations, in its order.
+pub fn client_methods(operations: &[Operation], docs: &Docs) -> Vec<TokenStream> {
+    let methods = operations.iter().flat_map(|op| {
+        let main = emit_operation(op, &op.name, op.body.as_ref().map(|b| b.encoding), docs);
         let form = op
             .form_name
             .as_ref()
-            .map(|name| emit_operation(op, name, Some(BodyEncoding::Form)));
+            .map(|name| emit_operation(op, name, Some(BodyEncoding::Form), docs));
         std::iter::once(main).chain(form)
     });
     // One block per method, so that they print apart.
-    items.extend(methods.map(|method| {
-        quote! {
-            impl crate::Client {
-                #method
+    methods
+        .map(|method| {
+            quote! {
+                impl crate::Client {
+                    #method
+                }
             }
-        }
-    }));
-    items
+        })
+        .collect()
 }
 
 fn mentions_types(op: &Operation) -> bool {
@@ -61,9 +68,9 @@ fn mentions_types(op: &Operation) -> bool {
         || op.params.iter().any(|p| p.ty.mentions_named())
 }
 
-fn emit_servers(servers: &[Server]) -> Vec<TokenStream> {
+fn emit_servers(servers: &[Server], docs: &Docs) -> Vec<TokenStream> {
     let names: Vec<_> = servers.iter().map(|s| ident(&s.name)).collect();
-    let docs = servers.iter().map(|s| doc_attrs(&s.doc));
+    let server_docs = servers.iter().map(|s| docs.attrs(&s.doc));
     let urls = servers.iter().map(|s| s.url.as_str());
     let count = Literal::usize_unsuffixed(servers.len());
     vec![
@@ -72,7 +79,7 @@ fn emit_servers(servers: &[Server]) -> Vec<TokenStream> {
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
             pub enum Server {
                 #(
-                    #docs
+                    #server_docs
                     #names,
                 )*
             }
@@ -101,11 +108,11 @@ fn emit_servers(servers: &[Server]) -> Vec<TokenStream> {
 }
 
 /// A `default_*` builder method for each string path parameter.
-fn emit_path_defaults(defaults: &[PathDefault]) -> TokenStream {
+fn emit_path_defaults(defaults: &[PathDefault], docs: &Docs) -> TokenStream {
     let setters = defaults.iter().map(|d| {
         let setter = ident(&d.setter);
         let wire = &d.wire;
-        let doc = doc_attrs(&[format!(
+        let doc = docs.attrs(&[format!(
             "The `{wire}` of every operation called with `None` for it."
         )]);
         quote! {
@@ -123,7 +130,12 @@ fn emit_path_defaults(defaults: &[PathDefault]) -> TokenStream {
 }
 
 /// One method of the client for `op`, sending its body with `encoding`.
-fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) -> TokenStream {
+fn emit_operation(
+    op: &Operation,
+    name: &str,
+    encoding: Option<BodyEncoding>,
+    docs: &Docs,
+) -> TokenStream {
     let form_variant =
         encoding == Some(BodyEncoding::Form) && op.form_name.as_deref() == Some(name);
     let mut doc = if form_variant {
@@ -156,7 +168,7 @@ fn emit_operation(op: &Operation, name: &str, encoding: Option<BodyEncoding>) ->
         doc.push(String::new());
         doc.extend(body.doc.iter().cloned());
     }
-    let doc = doc_attrs(&doc);
+    let doc = docs.attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let method = ident(name);
 

@@ -1,17 +1,16 @@
 //! Emitting the crate around the types and the client: `lib.rs`, the manifest, and the
 //! round-trip tests of the spec's examples.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{TypePath, doc_attrs, ident, inner_doc_attrs, ty};
+use super::{Docs, Section, TypePath, ident, ty};
 use crate::model::{Api, TypeKind};
 
 /// The manifest of the generated crate, hand-written in `templates/`.
 const MANIFEST: &str = include_str!("../../../templates/generated.toml");
 
 /// The inner docs and items of `lib.rs`.
-pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream>) {
+pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
     let mut doc = vec![format!("A client for {} {}.", api.title, api.version)];
     if !api.doc.is_empty() {
         doc.push(String::new());
@@ -89,17 +88,17 @@ pub fn lib_file(api: &Api, with_examples: bool) -> (TokenStream, Vec<TokenStream
         })
         .max()
         .unwrap_or(0);
-    let docs = inner_doc_attrs(&doc);
+    let doc = docs.inner_attrs(&doc);
     let inner = if depth > 32 {
         let limit = (depth * 4).max(256).to_string();
         quote! {
-            #docs
+            #doc
             #![recursion_limit = #limit]
         }
     } else {
-        docs
+        doc
     };
-    (inner, items)
+    Section { inner, items }
 }
 
 /// The manifest: the template with the crate's name, version and description filled in.
@@ -133,8 +132,8 @@ fn toml_escape(text: &str) -> String {
 }
 
 /// A test per example that fits its type: it deserializes and serializes back equal.
-pub fn example_tests(api: &Api) -> (TokenStream, Vec<TokenStream>) {
-    let doc = inner_doc_attrs(&[
+pub fn example_tests(api: &Api, docs: &Docs) -> Section {
+    let doc = docs.inner_attrs(&[
         "Every example in the API description that matches its schema deserializes into its type"
             .to_owned(),
         "and serializes back to the same JSON.".to_owned(),
@@ -175,7 +174,7 @@ pub fn example_tests(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         let name = ident(&example.name);
         let target = ty(&example.ty, TypePath::Crate);
         let json = serde_json::to_string(&example.value).unwrap_or_default();
-        let doc = doc_attrs(&[format!("`{}`", example.pointer)]);
+        let doc = docs.attrs(&[format!("`{}`", example.pointer)]);
         items.push(quote! {
             #doc
             #[test]
@@ -184,5 +183,5 @@ pub fn example_tests(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             }
         });
     }
-    (doc, items)
+    Section { inner: doc, items }
 }

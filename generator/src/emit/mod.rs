@@ -5,12 +5,14 @@ mod client;
 mod krate;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use std::cell::RefCell;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::Ty;
 
-pub use client::client_file;
+pub use client::{client_head, client_methods};
 pub use krate::{example_tests, lib_file, manifest};
 pub use types::types_file;
 
@@ -35,22 +37,53 @@ fn doc_text(line: &str) -> String {
     text
 }
 
-/// `#[doc = " line"]` for each line, so that they print as `///` comments.
-pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        let text = doc_text(line);
-        quote!(#[doc = #text])
-    });
-    quote!(#(#lines)*)
+/// The doc comment lines of one section, kept beside its tokens rather than in them.
+///
+/// In the tokens each line is a doc attribute whose text is only its number here; `print` puts
+/// the text back once prettyplease has laid the code out. Carried in the tokens, the text would
+/// be escaped into a literal, taken apart by syn and unescaped by prettyplease again, which
+/// costs more than all the code around it, and none of it can change the layout: a doc comment
+/// always ends its line.
+#[derive(Debug, Default)]
+pub struct Docs(RefCell<Vec<String>>);
+
+impl Docs {
+    /// `#[doc]` for each line, so that they print as `///` comments.
+    pub(crate) fn attrs(&self, lines: &[String]) -> TokenStream {
+        let numbers = self.keep(lines);
+        quote!(#(#[doc = #numbers])*)
+    }
+
+    /// The same as inner attributes, for `//!` comments.
+    pub(crate) fn inner_attrs(&self, lines: &[String]) -> TokenStream {
+        let numbers = self.keep(lines);
+        quote!(#(#![doc = #numbers])*)
+    }
+
+    fn keep(&self, lines: &[String]) -> Vec<Literal> {
+        let mut kept = self.0.borrow_mut();
+        lines
+            .iter()
+            .map(|line| {
+                let number = Literal::string(&kept.len().to_string());
+                kept.push(doc_text(line));
+                number
+            })
+            .collect()
+    }
+
+    /// The lines, each at the index that its attribute names.
+    pub fn into_lines(self) -> Vec<String> {
+        self.0.into_inner()
+    }
 }
 
-/// The same as inner attributes, for `//!` comments.
-pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        let text = doc_text(line);
-        quote!(#![doc = #text])
-    });
-    quote!(#(#lines)*)
+/// The tokens of a part of a file: inner attributes (only in a file's first part), then items,
+/// each printed on its own.
+#[derive(Default)]
+pub struct Section {
+    pub inner: TokenStream,
+    pub items: Vec<TokenStream>,
 }
 
 /// Where named types are, seen from the code being emitted.

@@ -4,32 +4,31 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{TypePath, doc_attrs, ident, ty};
+use super::{Docs, TypePath, ident, ty};
 use crate::model::{
-    Api, Body, Enum, EnumRepr, Field, OutcomeVariant, Presence, Status, Struct, Ty, TypeDef,
-    TypeKind,
+    Body, Enum, EnumRepr, Field, OutcomeVariant, Presence, Status, Struct, Ty, TypeDef, TypeKind,
 };
 
-/// The items of `types.rs`, in the model's order.
-pub fn types_file(api: &Api) -> Vec<TokenStream> {
+/// The items of `types.rs` for `defs`, a run of the model's types, in its order.
+pub fn types_file(defs: &[TypeDef], docs: &Docs) -> Vec<TokenStream> {
     let mut items = Vec::new();
-    for def in &api.types {
+    for def in defs {
         match &def.kind {
-            TypeKind::Struct(s) => items.push(emit_struct(def, s)),
-            TypeKind::Enum(e) => items.extend(emit_enum(def, e)),
-            TypeKind::Alias(target) => items.push(emit_alias(def, target)),
-            TypeKind::Outcomes(variants) => items.push(emit_outcomes(def, variants)),
+            TypeKind::Struct(s) => items.push(emit_struct(def, s, docs)),
+            TypeKind::Enum(e) => items.extend(emit_enum(def, e, docs)),
+            TypeKind::Alias(target) => items.push(emit_alias(def, target, docs)),
+            TypeKind::Outcomes(variants) => items.push(emit_outcomes(def, variants, docs)),
         }
     }
     items
 }
 
-fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
-    let doc = doc_attrs(&def.doc);
+fn emit_struct(def: &TypeDef, s: &Struct, docs: &Docs) -> TokenStream {
+    let doc = docs.attrs(&def.doc);
     let name = ident(&def.name);
     let eq = s.eq.then(|| quote!(Eq,));
     let default = s.default.then(|| quote!(Default,));
-    let fields = s.fields.iter().map(emit_field);
+    let fields = s.fields.iter().map(|field| emit_field(field, docs));
     let additional = s.additional.as_ref().map(|(field, value)| {
         let field = ident(field);
         let value = ty(value, TypePath::Local);
@@ -49,8 +48,8 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn emit_field(field: &Field) -> TokenStream {
-    let doc = doc_attrs(&field.doc);
+fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
+    let doc = docs.attrs(&field.doc);
     let name = ident(&field.name);
     let mut inner = ty(&field.ty, TypePath::Local);
     if field.boxed {
@@ -79,8 +78,8 @@ fn emit_field(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_alias(def: &TypeDef, target: &Ty) -> TokenStream {
-    let doc = doc_attrs(&def.doc);
+fn emit_alias(def: &TypeDef, target: &Ty, docs: &Docs) -> TokenStream {
+    let doc = docs.attrs(&def.doc);
     let name = ident(&def.name);
     let target = ty(target, TypePath::Local);
     quote! {
@@ -91,16 +90,17 @@ fn emit_alias(def: &TypeDef, target: &Ty) -> TokenStream {
 
 /// An enum that also keeps values it does not know, so that the server can add one without
 /// breaking the responses that carry it.
-fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
-    let doc = doc_attrs(&def.doc);
+fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
+    let doc = docs.attrs(&def.doc);
     let name = ident(&def.name);
     let other = ident(&e.other);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let count = Literal::usize_unsuffixed(variants.len());
-    let variant_docs = e
+    let variant_docs: Vec<_> = e
         .variants
         .iter()
-        .map(|v| doc_attrs(&[format!("`{}`", v.wire)]));
+        .map(|v| docs.attrs(&[format!("`{}`", v.wire)]))
+        .collect();
     let (raw, derives) = match e.repr {
         EnumRepr::String => (
             quote!(::std::string::String),
@@ -268,12 +268,12 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> Vec<TokenStream> {
 }
 
 /// One variant per documented status, for operations whose statuses carry different bodies.
-fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant]) -> TokenStream {
-    let doc = doc_attrs(&def.doc);
+fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant], docs: &Docs) -> TokenStream {
+    let doc = docs.attrs(&def.doc);
     let name = ident(&def.name);
     let variants = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let status = doc_attrs(&[match v.status {
+        let status = docs.attrs(&[match v.status {
             Status::Code(code) => format!("Status {code}."),
             Status::Range(n) => format!("A status from {n}00 to {n}99."),
         }]);
