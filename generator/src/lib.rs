@@ -354,9 +354,10 @@ fn in_parallel<T: Send>(
     })
 }
 
-/// Parses `spec` into `openapiv3` types and nothing more: the floor under [`generate`].
+/// Parses `spec` into `openapiv3` types with the YAML parser alone, on the calling thread: the
+/// floor under [`generate`], which also checks what the document is and refuses repeated keys.
 pub fn parse_only(spec: &str) -> Result<(), Diagnostic> {
-    on_own_stack(|| load::load(spec).map(drop))?
+    load::parse_only(spec)
 }
 
 /// The candidate closest to `wanted` by edit distance, if any is close enough to be a typo.

@@ -119,6 +119,14 @@ pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
     })
 }
 
+/// `text` into `openapiv3` types straight from the parser, with none of the checks of [`load`].
+pub fn parse_only(text: &str) -> Result<(), Diagnostic> {
+    parse_yaml::<OpenAPI>(text).map(drop).map_err(|e| Diagnostic {
+        location: e.location,
+        ..Diagnostic::error("", e.message)
+    })
+}
+
 /// Tells what the document is when it is not OpenAPI 3.0.
 fn recognise(value: &Value) -> Result<(), Diagnostic> {
     let supported = "only OpenAPI 3.0.x documents are supported";
