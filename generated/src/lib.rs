@@ -16,6 +16,8 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod decode;
+#[rustfmt::skip]
 mod encode;
 #[rustfmt::skip]
 mod error;

@@ -4,26 +4,68 @@
 //! The request and response bodies of the API, and the enums in them.
 
 /// The result of an API call that Authlete could not carry out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
 pub struct ApiResult {
     /// The code which represents the result of the API call.
     #[serde(
         rename = "resultCode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// A short message which explains the result of the API call.
     #[serde(
         rename = "resultMessage",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_message: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ApiResult {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = crate::types::ApiResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object of type ApiResult")
+            }
+            fn visit_map<A>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::ApiResult, A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+            {
+                let mut field_result_code = ::std::option::Option::None;
+                let mut field_result_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::decode::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "resultCode" => field_result_code = map.next_value()?,
+                        "resultMessage" => field_result_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::types::ApiResult {
+                    result_code: field_result_code,
+                    result_message: field_result_message,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
 /// The request body of `/auth/token/fail`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize)]
 pub struct TokenFailRequest {
     /// The ticket issued from Authlete's `/auth/token` API.
     pub ticket: ::std::string::String,
@@ -35,6 +77,54 @@ pub struct TokenFailRequest {
     /// - `INVALID_TARGET`: the `resource` parameters of the request are not acceptable
     ///   (RFC 8707).
     pub reason: TokenFailRequestReason,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TokenFailRequest {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = crate::types::TokenFailRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object of type TokenFailRequest")
+            }
+            fn visit_map<A>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::TokenFailRequest, A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+            {
+                let mut field_ticket = ::std::option::Option::None;
+                let mut field_reason = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::decode::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket" => {
+                            field_ticket = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "reason" => {
+                            field_reason = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::types::TokenFailRequest {
+                    ticket: crate::decode::required(field_ticket, "ticket")?,
+                    reason: crate::decode::required(field_reason, "reason")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 /// The reason of the failure of the token request.
@@ -122,19 +212,17 @@ impl<'de> ::serde::Deserialize<'de> for TokenFailRequestReason {
 }
 
 /// The response body of `/auth/token/fail`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
 pub struct TokenFailResponse {
     /// The code which represents the result of the API call.
     #[serde(
         rename = "resultCode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// A short message which explains the result of the API call.
     #[serde(
         rename = "resultMessage",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_message: ::std::option::Option<::std::string::String>,
@@ -148,17 +236,66 @@ pub struct TokenFailResponse {
     /// - `BAD_REQUEST`: Authlete generated the error response for the client application.
     ///   Answer it with `400 Bad Request`, `Content-Type: application/json`,
     ///   `Cache-Control: no-store`, `Pragma: no-cache`, and `responseContent` as the body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<TokenFailResponseAction>,
     /// The content that the authorization server implementation is to return to the client
     /// application. Its format depends on `action`: for both actions it is a JSON string that
     /// describes the error, to be used as the body of the response.
     #[serde(
         rename = "responseContent",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub response_content: ::std::option::Option<::std::string::String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TokenFailResponse {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = crate::types::TokenFailResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an object of type TokenFailResponse")
+            }
+            fn visit_map<A>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::TokenFailResponse, A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+            {
+                let mut field_result_code = ::std::option::Option::None;
+                let mut field_result_message = ::std::option::Option::None;
+                let mut field_action = ::std::option::Option::None;
+                let mut field_response_content = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::decode::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "resultCode" => field_result_code = map.next_value()?,
+                        "resultMessage" => field_result_message = map.next_value()?,
+                        "action" => field_action = map.next_value()?,
+                        "responseContent" => field_response_content = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::types::TokenFailResponse {
+                    result_code: field_result_code,
+                    result_message: field_result_message,
+                    action: field_action,
+                    response_content: field_response_content,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 /// The next action that the authorization server implementation should take.

@@ -25,7 +25,11 @@ pub use locate::{Locator, locate};
 
 /// The spec-independent sources that every generated crate carries, hand-written in
 /// `templates/`.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
+    (
+        "src/decode.rs",
+        include_str!("../../templates/src/decode.rs"),
+    ),
     (
         "src/encode.rs",
         include_str!("../../templates/src/encode.rs"),
@@ -352,6 +356,12 @@ fn in_parallel<T: Send>(
             .collect::<Option<Vec<T>>>()
             .ok_or_else(|| Diagnostic::error("", "internal error: a part was not generated"))
     })
+}
+
+/// The spec as a JSON value, YAML or JSON alike, read as [`generate`] reads it: a repeated key
+/// is an error. For tools that rewrite a spec before generating from it.
+pub fn spec_json(spec: &str) -> Result<serde_json::Value, Diagnostic> {
+    on_own_stack(|| load::json(spec))?
 }
 
 /// Parses `spec` into `openapiv3` types with the YAML parser alone, on the calling thread: the

@@ -15,7 +15,23 @@ struct YamlError {
 
 /// Every use of the YAML parser goes through here, so that swapping it for another
 /// implementation with serde support is a change of this one function.
+///
+/// A document that is JSON is read as JSON: YAML is meant to be a superset of it, but the YAML
+/// parser refuses some JSON, such as a character outside the BMP written as two `\u` escapes.
+/// Text that only looks like JSON, a YAML flow mapping say, goes to the YAML parser.
 fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if text.trim_start().starts_with('{') {
+        match serde_json::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(e) if !e.is_syntax() && !e.is_eof() => {
+                return Err(YamlError {
+                    location: Some((e.line(), e.column())),
+                    message: e.to_string(),
+                });
+            }
+            Err(_) => {}
+        }
+    }
     serde_yaml::from_str(text).map_err(|e| YamlError {
         location: e.location().map(|l| (l.line(), l.column())),
         message: e.to_string(),
@@ -100,10 +116,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 /// Parses `text` as an OpenAPI 3.0 document.
 pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
-    let Strict(value) = parse_yaml(text).map_err(|e| Diagnostic {
-        location: e.location,
-        ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
-    })?;
+    let value = json(text)?;
     recognise(&value)?;
     serde_json::from_value(value).map_err(|shape| {
         // Converting from a value loses the location; the parser finds it again from the text,
@@ -119,12 +132,23 @@ pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
     })
 }
 
+/// `text` as a JSON value, read as [`load`] reads it, repeated keys refused.
+pub fn json(text: &str) -> Result<Value, Diagnostic> {
+    let Strict(value) = parse_yaml(text).map_err(|e| Diagnostic {
+        location: e.location,
+        ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
+    })?;
+    Ok(value)
+}
+
 /// `text` into `openapiv3` types straight from the parser, with none of the checks of [`load`].
 pub fn parse_only(text: &str) -> Result<(), Diagnostic> {
-    parse_yaml::<OpenAPI>(text).map(drop).map_err(|e| Diagnostic {
-        location: e.location,
-        ..Diagnostic::error("", e.message)
-    })
+    parse_yaml::<OpenAPI>(text)
+        .map(drop)
+        .map_err(|e| Diagnostic {
+            location: e.location,
+            ..Diagnostic::error("", e.message)
+        })
 }
 
 /// Tells what the document is when it is not OpenAPI 3.0.
@@ -196,6 +220,23 @@ mod tests {
         );
         // The parser places the error at the mapping that repeats the key.
         assert_eq!(err.location.map(|(line, _)| line), Some(4));
+    }
+
+    #[test]
+    fn json_is_read_as_json() {
+        // A character outside the BMP as a surrogate pair, which the YAML parser refuses.
+        let spec = r#"{"openapi": "3.0.3", "info": {"title": "\ud83d\ude00", "version": "1"},
+            "paths": {}}"#;
+        assert_eq!(load(spec).unwrap().info.title, "\u{1f600}");
+        // A YAML flow mapping is not JSON, and still YAML.
+        assert!(load("{openapi: 3.0.3, info: {title: t, version: '1'}, paths: {}}").is_ok());
+        let err = load(r#"{"openapi": "3.0.3", "paths": {}, "paths": {}}"#).unwrap_err();
+        assert!(
+            err.message.contains("duplicate key `paths`"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.location.map(|(line, _)| line), Some(1));
     }
 
     #[test]

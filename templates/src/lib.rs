@@ -3,6 +3,7 @@
 //! verbatim, behind a header; `sample` is not copied: it is an operation written by hand the way
 //! the generator writes them, so that every helper is used and checked here.
 
+pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod mock;

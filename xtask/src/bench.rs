@@ -6,6 +6,7 @@
 //! so that start-up, reading and writing count for every tool alike. `--smoke` runs only this
 //! project, once per spec, and installs nothing, for CI.
 
+mod adapt;
 mod compile;
 mod measure;
 mod report;
@@ -33,9 +34,6 @@ const OWN_SPEC: &str = "spec/openapi.yaml";
 const SCALING: [usize; 4] = [1, 10, 100, 1000];
 /// The synthetic spec that `--smoke` uses.
 const SMOKE_OPERATIONS: usize = 10;
-/// The synthetic spec whose output is compiled besides the full spec's, so that compile costs
-/// compare the same operations even where a peer cannot read the full spec.
-const COMPILED_SYNTHETIC: usize = 100;
 
 /// The limits that the table marks as met or missed.
 const FLOOR_LIMIT: f64 = 2.0;
@@ -277,11 +275,12 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
         bench.generation(spec, &tools);
     }
     if !options.smoke && options.compile {
-        let full = specs.iter().filter(|s| s.path == options.full_spec);
-        let same_operations = specs
+        // The full spec, and the part of it that progenitor can generate, so that compile
+        // costs compare the same operations.
+        let compiled = specs
             .iter()
-            .filter(|s| s.name == synthetic_name(COMPILED_SYNTHETIC));
-        for spec in full.chain(same_operations) {
+            .filter(|s| s.path == options.full_spec || s.name == subset_name(&options.full_spec));
+        for spec in compiled {
             for tool in tools.iter().flatten().filter(|t| t.makes_crate()) {
                 bench.compile(spec, tool);
             }
@@ -373,10 +372,47 @@ fn synthetic_name(operations: usize) -> String {
     format!("synthetic-{operations}")
 }
 
-/// The specs of the run, with the synthetic ones written into the scratch directory: this
-/// repository's spec, the full spec and the large synthetic one for every tool, then the
-/// synthetic ones for scaling and compiling; `--smoke` has this repository's spec and a tiny
-/// synthetic one.
+/// The name of the full spec in the table.
+fn full_name(full_spec: &Path) -> String {
+    full_spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "full spec".to_owned())
+}
+
+/// The name of the part of the full spec that progenitor can generate.
+fn subset_name(full_spec: &Path) -> String {
+    format!("{}, progenitor's subset", full_name(full_spec))
+}
+
+/// Writes the part of the full spec that progenitor can generate into `dir`.
+fn write_subset(full_spec: &Path, dir: &Path) -> Result<Spec, String> {
+    let text = fs::read_to_string(full_spec)
+        .map_err(|e| format!("cannot read {}: {e}", full_spec.display()))?;
+    let spec = generator::spec_json(&text)
+        .map_err(|d| d.display(&full_spec.display().to_string()).to_string())?;
+    let (subset, left_out) = adapt::progenitor_subset(&spec);
+    let path = dir.join("progenitor-subset.json");
+    let json = serde_json::to_string_pretty(&subset)
+        .map_err(|e| format!("cannot write the subset of the full spec: {e}"))?;
+    fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Spec {
+        name: subset_name(full_spec),
+        path,
+        about: format!(
+            "the full spec with JSON request bodies only, and without the {} operations that \
+             progenitor cannot take: {}",
+            left_out.len(),
+            left_out.join(", ")
+        ),
+        main: true,
+    })
+}
+
+/// The specs of the run, with the derived ones written into the scratch directory: this
+/// repository's spec, the full spec, the part of it that progenitor can take and the large
+/// synthetic one for every tool, then the synthetic ones for scaling; `--smoke` has this
+/// repository's spec and a tiny synthetic one.
 fn write_specs(options: &Options, places: &Places) -> Result<Vec<Spec>, String> {
     let dir = places.work.join("specs");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -405,17 +441,14 @@ fn write_specs(options: &Options, places: &Places) -> Result<Vec<Spec>, String> 
         return Ok(vec![own, synthetic(SMOKE_OPERATIONS, true)?]);
     }
     let full = Spec {
-        name: options
-            .full_spec
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "full spec".to_owned()),
+        name: full_name(&options.full_spec),
         path: options.full_spec.clone(),
         about: "the full published spec".to_owned(),
         main: true,
     };
-    let mut specs = vec![own, full, synthetic(options.synthetic, true)?];
-    for n in SCALING.into_iter().chain([COMPILED_SYNTHETIC]) {
+    let subset = write_subset(&options.full_spec, &dir)?;
+    let mut specs = vec![own, full, subset, synthetic(options.synthetic, true)?];
+    for n in SCALING {
         if !specs.iter().any(|s| s.name == synthetic_name(n)) {
             specs.push(synthetic(n, false)?);
         }
@@ -736,7 +769,7 @@ impl Bench<'_> {
         for (spec, what) in [
             (full.clone(), what.clone()),
             (
-                synthetic_name(COMPILED_SYNTHETIC),
+                subset_name(&self.options.full_spec),
                 format!("{what}, same operations"),
             ),
         ] {

@@ -48,6 +48,8 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             #[rustfmt::skip]
             mod client;
             #[rustfmt::skip]
+            mod decode;
+            #[rustfmt::skip]
             mod encode;
             #[rustfmt::skip]
             mod error;
