@@ -18,6 +18,8 @@ mod client;
 #[rustfmt::skip]
 mod decode;
 #[rustfmt::skip]
+mod deserialize;
+#[rustfmt::skip]
 mod encode;
 #[rustfmt::skip]
 mod error;

@@ -20,50 +20,6 @@ pub struct ApiResult {
     pub result_message: ::std::option::Option<::std::string::String>,
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiResult {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::ApiResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an object of type ApiResult")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::types::ApiResult, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_result_code = ::std::option::Option::None;
-                let mut field_result_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "resultCode" => field_result_code = map.next_value()?,
-                        "resultMessage" => field_result_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::types::ApiResult {
-                    result_code: field_result_code,
-                    result_message: field_result_message,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-
 /// The request body of `/auth/token/fail`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize)]
 pub struct TokenFailRequest {
@@ -77,54 +33,6 @@ pub struct TokenFailRequest {
     /// - `INVALID_TARGET`: the `resource` parameters of the request are not acceptable
     ///   (RFC 8707).
     pub reason: TokenFailRequestReason,
-}
-
-impl<'de> ::serde::Deserialize<'de> for TokenFailRequest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::TokenFailRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an object of type TokenFailRequest")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::types::TokenFailRequest, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_ticket = ::std::option::Option::None;
-                let mut field_reason = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket" => {
-                            field_ticket = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "reason" => {
-                            field_reason = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::types::TokenFailRequest {
-                    ticket: crate::decode::required(field_ticket, "ticket")?,
-                    reason: crate::decode::required(field_reason, "reason")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
 }
 
 /// The reason of the failure of the token request.
@@ -246,56 +154,6 @@ pub struct TokenFailResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub response_content: ::std::option::Option<::std::string::String>,
-}
-
-impl<'de> ::serde::Deserialize<'de> for TokenFailResponse {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::TokenFailResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an object of type TokenFailResponse")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::types::TokenFailResponse, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_result_code = ::std::option::Option::None;
-                let mut field_result_message = ::std::option::Option::None;
-                let mut field_action = ::std::option::Option::None;
-                let mut field_response_content = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "resultCode" => field_result_code = map.next_value()?,
-                        "resultMessage" => field_result_message = map.next_value()?,
-                        "action" => field_action = map.next_value()?,
-                        "responseContent" => field_response_content = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::types::TokenFailResponse {
-                    result_code: field_result_code,
-                    result_message: field_result_message,
-                    action: field_action,
-                    response_content: field_response_content,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
 }
 
 /// The next action that the authorization server implementation should take.

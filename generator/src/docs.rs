@@ -226,8 +226,13 @@ fn inline(line: &str) -> String {
                 len
             }
             _ => {
-                out.push(c);
-                c.len_utf8()
+                // Plain text up to the next character that may need escaping goes in whole.
+                let first = c.len_utf8();
+                let plain = rest[first..]
+                    .find(['`', '<', '[', ']', 'h', '\\'])
+                    .map_or(rest.len(), |at| at + first);
+                out.push_str(&rest[..plain]);
+                plain
             }
         };
         rest = &rest[consumed..];

@@ -298,6 +298,22 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
             emit::example_tests(api, docs)
         }));
     }
+    if api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, model::TypeKind::Struct(_)))
+    {
+        parts.push(Part::head(
+            "src/deserialize.rs",
+            "`Deserialize` for the structs of [`types`](crate::types), written out.",
+        ));
+        for run in api.types.chunks(TYPES_PER_PART) {
+            parts.push(Part::new("src/deserialize.rs", move |_| emit::Section {
+                items: emit::deserialize_file(run),
+                ..emit::Section::default()
+            }));
+        }
+    }
     parts.push(Part::head(
         "src/types.rs",
         "The request and response bodies of the API, and the enums in them.",

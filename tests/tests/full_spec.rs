@@ -116,6 +116,9 @@ fn the_output_is_the_same_on_any_number_of_threads() {
     let one = on(1);
     assert!(one.iter().any(|f| f.path == "src/types.rs"));
     for threads in [2, 3, 7] {
-        assert!(on(threads) == one, "{threads} threads gave other files than one");
+        assert!(
+            on(threads) == one,
+            "{threads} threads gave other files than one"
+        );
     }
 }

@@ -36,6 +36,16 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             pub use client::Server;
         }
     });
+    let deserialize = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Struct(_)))
+        .then(|| {
+            quote! {
+                #[rustfmt::skip]
+                mod deserialize;
+            }
+        });
     let examples = with_examples.then(|| {
         quote! {
             #[cfg(test)]
@@ -49,6 +59,7 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             mod client;
             #[rustfmt::skip]
             mod decode;
+            #deserialize
             #[rustfmt::skip]
             mod encode;
             #[rustfmt::skip]

@@ -14,7 +14,7 @@ use crate::model::Ty;
 
 pub use client::{client_head, client_methods};
 pub use krate::{example_tests, lib_file, manifest};
-pub use types::types_file;
+pub use types::{deserialize_file, types_file};
 
 /// The identifier for a model name, raw where the model spelled it `r#name`.
 pub(crate) fn ident(name: &str) -> Ident {

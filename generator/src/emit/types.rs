@@ -14,10 +14,7 @@ pub fn types_file(defs: &[TypeDef], docs: &Docs) -> Vec<TokenStream> {
     let mut items = Vec::new();
     for def in defs {
         match &def.kind {
-            TypeKind::Struct(s) => {
-                items.push(emit_struct(def, s, docs));
-                items.push(emit_deserialize(def, s));
-            }
+            TypeKind::Struct(s) => items.push(emit_struct(def, s, docs)),
             TypeKind::Enum(e) => items.extend(emit_enum(def, e, docs)),
             TypeKind::Alias(target) => items.push(emit_alias(def, target, docs)),
             TypeKind::Outcomes(variants) => items.push(emit_outcomes(def, variants, docs)),
@@ -78,6 +75,19 @@ fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
         #serde
         pub #name: #field_ty,
     }
+}
+
+/// The items of `deserialize.rs` for `defs`: a `Deserialize` impl per struct.
+///
+/// They have a file of their own, so that `types.rs` reads as the types: serde's derive would
+/// have been one word, and each of these is a screenful.
+pub fn deserialize_file(defs: &[TypeDef]) -> Vec<TokenStream> {
+    defs.iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(emit_deserialize(def, s)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `Deserialize` for a struct: the object's members read one by one and matched by name, with
@@ -166,7 +176,7 @@ fn emit_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         ),
     };
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
+        impl<'de> ::serde::Deserialize<'de> for #target {
             fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
