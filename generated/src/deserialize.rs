@@ -3,41 +3,34 @@
 
 //! `Deserialize` for the structs of [`types`](crate::types), written out.
 
-impl<'de> ::serde::Deserialize<'de> for crate::types::ApiResult {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use crate::decode::{required, Key};
+use crate::types;
+
+impl<'de> Deserialize<'de> for types::ApiResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::ApiResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+        impl<'de> Visitor<'de> for Members {
+            type Value = types::ApiResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object of type ApiResult")
             }
-            fn visit_map<A>(
+            fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::types::ApiResult, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_result_code = ::std::option::Option::None;
-                let mut field_result_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
+            ) -> Result<types::ApiResult, A::Error> {
+                let mut field_result_code = None;
+                let mut field_result_message = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
                     match key.as_str() {
                         "resultCode" => field_result_code = map.next_value()?,
                         "resultMessage" => field_result_message = map.next_value()?,
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                ::std::result::Result::Ok(crate::types::ApiResult {
+                Ok(types::ApiResult {
                     result_code: field_result_code,
                     result_message: field_result_message,
                 })
@@ -47,47 +40,32 @@ impl<'de> ::serde::Deserialize<'de> for crate::types::ApiResult {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for crate::types::TokenFailRequest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+impl<'de> Deserialize<'de> for types::TokenFailRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::TokenFailRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+        impl<'de> Visitor<'de> for Members {
+            type Value = types::TokenFailRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object of type TokenFailRequest")
             }
-            fn visit_map<A>(
+            fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::types::TokenFailRequest, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_ticket = ::std::option::Option::None;
-                let mut field_reason = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
+            ) -> Result<types::TokenFailRequest, A::Error> {
+                let mut field_ticket = None;
+                let mut field_reason = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
                     match key.as_str() {
-                        "ticket" => {
-                            field_ticket = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "reason" => {
-                            field_reason = ::std::option::Option::Some(map.next_value()?);
-                        }
+                        "ticket" => field_ticket = Some(map.next_value()?),
+                        "reason" => field_reason = Some(map.next_value()?),
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                ::std::result::Result::Ok(crate::types::TokenFailRequest {
-                    ticket: crate::decode::required(field_ticket, "ticket")?,
-                    reason: crate::decode::required(field_reason, "reason")?,
+                Ok(types::TokenFailRequest {
+                    ticket: required(field_ticket, "ticket")?,
+                    reason: required(field_reason, "reason")?,
                 })
             }
         }
@@ -95,45 +73,34 @@ impl<'de> ::serde::Deserialize<'de> for crate::types::TokenFailRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for crate::types::TokenFailResponse {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+impl<'de> Deserialize<'de> for types::TokenFailResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = crate::types::TokenFailResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+        impl<'de> Visitor<'de> for Members {
+            type Value = types::TokenFailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object of type TokenFailResponse")
             }
-            fn visit_map<A>(
+            fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<crate::types::TokenFailResponse, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut field_result_code = ::std::option::Option::None;
-                let mut field_result_message = ::std::option::Option::None;
-                let mut field_action = ::std::option::Option::None;
-                let mut field_response_content = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::decode::Key<'de>>()?
-                {
+            ) -> Result<types::TokenFailResponse, A::Error> {
+                let mut field_result_code = None;
+                let mut field_result_message = None;
+                let mut field_action = None;
+                let mut field_response_content = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
                     match key.as_str() {
                         "resultCode" => field_result_code = map.next_value()?,
                         "resultMessage" => field_result_message = map.next_value()?,
                         "action" => field_action = map.next_value()?,
                         "responseContent" => field_response_content = map.next_value()?,
                         _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                ::std::result::Result::Ok(crate::types::TokenFailResponse {
+                Ok(types::TokenFailResponse {
                     result_code: field_result_code,
                     result_message: field_result_message,
                     action: field_action,

@@ -7,24 +7,18 @@
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
 pub struct ApiResult {
     /// The code which represents the result of the API call.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "resultCode", skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
     /// A short message which explains the result of the API call.
-    #[serde(
-        rename = "resultMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "resultMessage", skip_serializing_if = "Option::is_none")]
+    pub result_message: Option<String>,
 }
 
 /// The request body of `/auth/token/fail`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize)]
 pub struct TokenFailRequest {
     /// The ticket issued from Authlete's `/auth/token` API.
-    pub ticket: ::std::string::String,
+    pub ticket: String,
     /// The reason of the failure of the token request.
     ///
     /// - `UNKNOWN`: the reason is none of the others.
@@ -51,7 +45,7 @@ pub enum TokenFailRequestReason {
     /// `INVALID_TARGET`
     InvalidTarget,
     /// A value this crate does not know yet, as the server sent it.
-    Unrecognized(::std::string::String),
+    Unrecognized(String),
 }
 
 impl TokenFailRequestReason {
@@ -112,9 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenFailRequestReason {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -123,17 +115,11 @@ impl<'de> ::serde::Deserialize<'de> for TokenFailRequestReason {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
 pub struct TokenFailResponse {
     /// The code which represents the result of the API call.
-    #[serde(
-        rename = "resultCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_code: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "resultCode", skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
     /// A short message which explains the result of the API call.
-    #[serde(
-        rename = "resultMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "resultMessage", skip_serializing_if = "Option::is_none")]
+    pub result_message: Option<String>,
     /// The next action that the authorization server implementation should take.
     ///
     /// - `INTERNAL_SERVER_ERROR`: the request to Authlete was wrong or an error occurred in
@@ -144,16 +130,13 @@ pub struct TokenFailResponse {
     /// - `BAD_REQUEST`: Authlete generated the error response for the client application.
     ///   Answer it with `400 Bad Request`, `Content-Type: application/json`,
     ///   `Cache-Control: no-store`, `Pragma: no-cache`, and `responseContent` as the body.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<TokenFailResponseAction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<TokenFailResponseAction>,
     /// The content that the authorization server implementation is to return to the client
     /// application. Its format depends on `action`: for both actions it is a JSON string that
     /// describes the error, to be used as the body of the response.
-    #[serde(
-        rename = "responseContent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub response_content: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "responseContent", skip_serializing_if = "Option::is_none")]
+    pub response_content: Option<String>,
 }
 
 /// The next action that the authorization server implementation should take.
@@ -173,7 +156,7 @@ pub enum TokenFailResponseAction {
     /// `BAD_REQUEST`
     BadRequest,
     /// A value this crate does not know yet, as the server sent it.
-    Unrecognized(::std::string::String),
+    Unrecognized(String),
 }
 
 impl TokenFailResponseAction {
@@ -228,9 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenFailResponseAction {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }

@@ -298,15 +298,13 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
             emit::example_tests(api, docs)
         }));
     }
-    if api
-        .types
-        .iter()
-        .any(|t| matches!(t.kind, model::TypeKind::Struct(_)))
-    {
-        parts.push(Part::head(
-            "src/deserialize.rs",
-            "`Deserialize` for the structs of [`types`](crate::types), written out.",
-        ));
+    if emit::has_deserialize(api) {
+        parts.push(Part::new("src/deserialize.rs", |docs| emit::Section {
+            inner: docs.inner_attrs(&[
+                "`Deserialize` for the structs of [`types`](crate::types), written out.".to_owned(),
+            ]),
+            items: emit::deserialize_head(api),
+        }));
         for run in api.types.chunks(TYPES_PER_PART) {
             parts.push(Part::new("src/deserialize.rs", move |_| emit::Section {
                 items: emit::deserialize_file(run),

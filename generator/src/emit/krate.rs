@@ -36,16 +36,12 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             pub use client::Server;
         }
     });
-    let deserialize = api
-        .types
-        .iter()
-        .any(|t| matches!(t.kind, TypeKind::Struct(_)))
-        .then(|| {
-            quote! {
-                #[rustfmt::skip]
-                mod deserialize;
-            }
-        });
+    let deserialize = super::has_deserialize(api).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod deserialize;
+        }
+    });
     let examples = with_examples.then(|| {
         quote! {
             #[cfg(test)]

@@ -2,6 +2,7 @@
 //! spec; every name comes from the model as it is.
 
 mod client;
+mod deserialize;
 mod krate;
 mod types;
 
@@ -13,8 +14,9 @@ use quote::quote;
 use crate::model::Ty;
 
 pub use client::{client_head, client_methods};
+pub use deserialize::{deserialize_file, deserialize_head, has_deserialize};
 pub use krate::{example_tests, lib_file, manifest};
-pub use types::{deserialize_file, types_file};
+pub use types::types_file;
 
 /// The identifier for a model name, raw where the model spelled it `r#name`.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -97,33 +99,19 @@ pub(crate) enum TypePath {
     Crate,
 }
 
-/// The tokens of a type. In `types.rs`, where schema types are declared, every path is
-/// absolute, so that no schema name can shadow it; elsewhere only the prelude and the crate's
-/// own modules are in scope, so the prelude's names are used as they are.
+/// The tokens of a type. `String`, `Vec` and `Option` are the prelude's, as they read best:
+/// naming gives every schema whose name would shadow one of them the prefix `Api`, even in
+/// `types.rs`, where schema types are declared. Every other path is absolute.
 pub(crate) fn ty(ty: &Ty, at: TypePath) -> TokenStream {
-    if !matches!(at, TypePath::Local) {
-        match ty {
-            Ty::String => return quote!(String),
-            Ty::Vec(item) => {
-                let item = self::ty(item, at);
-                return quote!(Vec<#item>);
-            }
-            Ty::Option(inner) => {
-                let inner = self::ty(inner, at);
-                return quote!(Option<#inner>);
-            }
-            _ => {}
-        }
-    }
     match ty {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(::serde_json::Value),
-        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Ty::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
         Ty::Unit => quote!(()),
         Ty::Named(name) => {
             let name = ident(name);
@@ -135,15 +123,15 @@ pub(crate) fn ty(ty: &Ty, at: TypePath) -> TokenStream {
         }
         Ty::Vec(item) => {
             let item = self::ty(item, at);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         Ty::Map(value) => {
             let value = self::ty(value, at);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            quote!(::std::collections::BTreeMap<String, #value>)
         }
         Ty::Option(inner) => {
             let inner = self::ty(inner, at);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
     }
 }

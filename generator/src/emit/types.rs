@@ -35,7 +35,7 @@ fn emit_struct(def: &TypeDef, s: &Struct, docs: &Docs) -> TokenStream {
         quote! {
             #[doc = " Properties beyond those above, as the server sent them."]
             #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
     quote! {
@@ -53,11 +53,11 @@ fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
     let name = ident(&field.name);
     let mut inner = ty(&field.ty, TypePath::Local);
     if field.boxed {
-        inner = quote!(::std::boxed::Box<#inner>);
+        inner = quote!(Box<#inner>);
     }
     let field_ty = match field.presence {
         Presence::Required => inner,
-        Presence::Optional | Presence::Nullable => quote!(::std::option::Option<#inner>),
+        Presence::Optional | Presence::Nullable => quote!(Option<#inner>),
     };
     let mut serde = Vec::new();
     if crate::naming::unraw(&field.name) != field.wire {
@@ -65,9 +65,7 @@ fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
         serde.push(quote!(rename = #wire));
     }
     if field.presence == Presence::Optional {
-        serde.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
+        serde.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
@@ -75,180 +73,6 @@ fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
         #serde
         pub #name: #field_ty,
     }
-}
-
-/// The items of `deserialize.rs` for `defs`: a `Deserialize` impl per struct.
-///
-/// They have a file of their own, so that `types.rs` reads as the types: serde's derive would
-/// have been one word, and each of these is a screenful.
-pub fn deserialize_file(defs: &[TypeDef]) -> Vec<TokenStream> {
-    defs.iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(emit_deserialize(def, s)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `Deserialize` for a struct: the object's members read one by one and matched by name, with
-/// unknown ones skipped, or kept where the struct keeps additional properties. A required
-/// property that is missing is an error that names it; an optional or nullable one is `None`.
-fn emit_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let target = quote!(crate::types::#name);
-    let expecting = format!("an object of type {}", crate::naming::unraw(&def.name));
-    let locals = locals(s);
-    let local = |field: &str| ident(&locals[field]);
-    let slots = s.fields.iter().map(|f| {
-        let local = local(&f.name);
-        quote!(let mut #local = ::std::option::Option::None;)
-    });
-    let arms: Vec<_> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let local = local(&f.name);
-            let wire = &f.wire;
-            match f.presence {
-                Presence::Required => {
-                    quote!(#wire => #local = ::std::option::Option::Some(map.next_value()?),)
-                }
-                Presence::Optional | Presence::Nullable => {
-                    quote!(#wire => #local = map.next_value()?,)
-                }
-            }
-        })
-        .collect();
-    let values = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let local = local(&f.name);
-        match f.presence {
-            Presence::Required => {
-                let wire = &f.wire;
-                quote!(#field: crate::decode::required(#local, #wire)?,)
-            }
-            Presence::Optional | Presence::Nullable => quote!(#field: #local,),
-        }
-    });
-    let key = quote!(crate::decode::Key<'de>);
-    let (extra_slot, extra_value, members) = match &s.additional {
-        Some((field, _)) => {
-            let local = local(field);
-            let field = ident(field);
-            (
-                Some(quote!(let mut #local = ::std::collections::BTreeMap::new();)),
-                Some(quote!(#field: #local,)),
-                quote! {
-                    while let ::std::option::Option::Some(key) = map.next_key::<#key>()? {
-                        match key.as_str() {
-                            #(#arms)*
-                            _ => {
-                                let value = map.next_value()?;
-                                #local.insert(key.into_string(), value);
-                            }
-                        }
-                    }
-                },
-            )
-        }
-        None if arms.is_empty() => (
-            None,
-            None,
-            quote! {
-                while map.next_key::<#key>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            },
-        ),
-        None => (
-            None,
-            None,
-            quote! {
-                while let ::std::option::Option::Some(key) = map.next_key::<#key>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-            },
-        ),
-    };
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #target {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                struct Members;
-
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = #target;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<#target, A::Error>
-                    where
-                        A: ::serde::de::MapAccess<'de>,
-                    {
-                        #(#slots)*
-                        #extra_slot
-                        #members
-                        ::std::result::Result::Ok(#target {
-                            #(#values)*
-                            #extra_value
-                        })
-                    }
-                }
-
-                deserializer.deserialize_map(Members)
-            }
-        }
-    }
-}
-
-/// The local variable of each field (and of the additional properties) in `visit_map`:
-/// `field_` and the field's name without leading underscores, which snake case would refuse
-/// after the prefix, or `field_` and its position where two of those would be the same.
-fn locals(s: &Struct) -> std::collections::BTreeMap<&str, String> {
-    let names: Vec<&str> = s
-        .fields
-        .iter()
-        .map(|f| f.name.as_str())
-        .chain(s.additional.as_ref().map(|(field, _)| field.as_str()))
-        .collect();
-    let readable: Vec<String> = names
-        .iter()
-        .map(|name| {
-            format!(
-                "field_{}",
-                crate::naming::unraw(name).trim_start_matches('_')
-            )
-        })
-        .collect();
-    let distinct = readable
-        .iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
-        == names.len();
-    names
-        .iter()
-        .zip(readable)
-        .enumerate()
-        .map(|(index, (name, readable))| {
-            (
-                *name,
-                if distinct {
-                    readable
-                } else {
-                    format!("field_{index}")
-                },
-            )
-        })
-        .collect()
 }
 
 fn emit_alias(def: &TypeDef, target: &Ty, docs: &Docs) -> TokenStream {
@@ -276,7 +100,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
         .collect();
     let (raw, derives) = match e.repr {
         EnumRepr::String => (
-            quote!(::std::string::String),
+            quote!(String),
             quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord),
         ),
         EnumRepr::Integer => (
@@ -360,7 +184,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                         where
                             D: ::serde::Deserializer<'de>,
                         {
-                            let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
                             ::std::result::Result::Ok(Self::from(value.as_str()))
                         }
                     }
