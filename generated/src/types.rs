@@ -66,23 +66,21 @@ impl TokenFailRequestReason {
     }
 }
 
-impl ::std::convert::From<&str> for TokenFailRequestReason {
+impl From<&str> for TokenFailRequestReason {
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::Unknown,
             "INVALID_RESOURCE_OWNER_CREDENTIALS" => Self::InvalidResourceOwnerCredentials,
             "INVALID_TARGET" => Self::InvalidTarget,
-            other => Self::Unrecognized(::std::borrow::ToOwned::to_owned(other)),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
 
 impl ::std::str::FromStr for TokenFailRequestReason {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -93,7 +91,7 @@ impl ::std::fmt::Display for TokenFailRequestReason {
 }
 
 impl ::serde::Serialize for TokenFailRequestReason {
-    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: ::serde::Serializer,
     {
@@ -102,12 +100,12 @@ impl ::serde::Serialize for TokenFailRequestReason {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TokenFailRequestReason {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
     {
         let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -172,22 +170,20 @@ impl TokenFailResponseAction {
     }
 }
 
-impl ::std::convert::From<&str> for TokenFailResponseAction {
+impl From<&str> for TokenFailResponseAction {
     fn from(value: &str) -> Self {
         match value {
             "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
             "BAD_REQUEST" => Self::BadRequest,
-            other => Self::Unrecognized(::std::borrow::ToOwned::to_owned(other)),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
 
 impl ::std::str::FromStr for TokenFailResponseAction {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -198,7 +194,7 @@ impl ::std::fmt::Display for TokenFailResponseAction {
 }
 
 impl ::serde::Serialize for TokenFailResponseAction {
-    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: ::serde::Serializer,
     {
@@ -207,11 +203,11 @@ impl ::serde::Serialize for TokenFailResponseAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TokenFailResponseAction {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
     {
         let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }

@@ -31,6 +31,7 @@ const SHADOWING_TYPES: &[&str] = &[
     "Default",
     "Err",
     "Error",
+    "From",
     "InvalidRequest",
     "None",
     "Ok",
@@ -43,6 +44,7 @@ const SHADOWING_TYPES: &[&str] = &[
     "Some",
     "String",
     "Sync",
+    "ToOwned",
     "Vec",
 ];
 

@@ -143,11 +143,11 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                     }
                 },
                 quote! {
-                    impl ::std::convert::From<&str> for #name {
+                    impl From<&str> for #name {
                         fn from(value: &str) -> Self {
                             match value {
                                 #(#wires => Self::#variants,)*
-                                other => Self::#other(::std::borrow::ToOwned::to_owned(other)),
+                                other => Self::#other(other.to_owned()),
                             }
                         }
                     }
@@ -156,8 +156,8 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                     impl ::std::str::FromStr for #name {
                         type Err = ::std::convert::Infallible;
 
-                        fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-                            ::std::result::Result::Ok(Self::from(value))
+                        fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
+                            Ok(Self::from(value))
                         }
                     }
                 },
@@ -170,7 +170,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                 },
                 quote! {
                     impl ::serde::Serialize for #name {
-                        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
                         where
                             S: ::serde::Serializer,
                         {
@@ -180,12 +180,12 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                 },
                 quote! {
                     impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
                         where
                             D: ::serde::Deserializer<'de>,
                         {
                             let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                            ::std::result::Result::Ok(Self::from(value.as_str()))
+                            Ok(Self::from(value.as_str()))
                         }
                     }
                 },
@@ -213,7 +213,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                     }
                 },
                 quote! {
-                    impl ::std::convert::From<i64> for #name {
+                    impl From<i64> for #name {
                         fn from(value: i64) -> Self {
                             match value {
                                 #(#values => Self::#variants,)*
@@ -226,7 +226,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                     impl ::std::str::FromStr for #name {
                         type Err = ::std::num::ParseIntError;
 
-                        fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+                        fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
                             value.parse::<i64>().map(Self::from)
                         }
                     }
@@ -240,7 +240,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                 },
                 quote! {
                     impl ::serde::Serialize for #name {
-                        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
                         where
                             S: ::serde::Serializer,
                         {
@@ -250,12 +250,12 @@ fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
                 },
                 quote! {
                     impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
                         where
                             D: ::serde::Deserializer<'de>,
                         {
                             let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                            ::std::result::Result::Ok(Self::from(value))
+                            Ok(Self::from(value))
                         }
                     }
                 },
