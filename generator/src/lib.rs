@@ -242,8 +242,9 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     })
 }
 
-/// How many types, or operations, one part of `types.rs` or `client.rs` holds: small enough
-/// that the threads finish close together, large enough that handing out parts costs nothing.
+/// How many types (of `types.rs` or `deserialize.rs`), or operations (of `client.rs`), one part
+/// holds: small enough that the threads finish close together, large enough that handing out
+/// parts costs nothing.
 const TYPES_PER_PART: usize = 8;
 const OPERATIONS_PER_PART: usize = 4;
 
@@ -278,13 +279,11 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
         Part::new("src/lib.rs", move |docs| {
             emit::lib_file(api, with_examples, docs)
         }),
-        Part::head(
-            "src/client.rs",
-            "One method of [`Client`](crate::Client) per operation of the API.",
-        ),
         Part::new("src/client.rs", |docs| emit::Section {
+            inner: docs.inner_attrs(&[
+                "One method of [`Client`](crate::Client) per operation of the API.".to_owned(),
+            ]),
             items: emit::client_head(api, docs),
-            ..emit::Section::default()
         }),
     ];
     for run in api.operations.chunks(OPERATIONS_PER_PART) {
@@ -378,8 +377,9 @@ pub fn spec_json(spec: &str) -> Result<serde_json::Value, Diagnostic> {
     on_own_stack(|| load::json(spec))?
 }
 
-/// Parses `spec` into `openapiv3` types with the YAML parser alone, on the calling thread: the
-/// floor under [`generate`], which also checks what the document is and refuses repeated keys.
+/// Parses `spec` into `openapiv3` types with the parser alone (`serde_yaml`, or `serde_json`
+/// for a JSON document), on the calling thread: the floor under [`generate`], which also checks
+/// what the document is and refuses repeated keys.
 pub fn parse_only(spec: &str) -> Result<(), Diagnostic> {
     load::parse_only(spec)
 }
