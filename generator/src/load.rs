@@ -19,7 +19,7 @@ struct YamlError {
 /// A document that is JSON is read as JSON: YAML is meant to be a superset of it, but the YAML
 /// parser refuses some JSON, such as a character outside the BMP written as two `\u` escapes.
 /// Text that only looks like JSON, a YAML flow mapping say, goes to the YAML parser.
-fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+fn parse_document<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     if text.trim_start().starts_with('{') {
         match serde_json::from_str(text) {
             Ok(value) => return Ok(value),
@@ -121,7 +121,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
     serde_json::from_value(value).map_err(|shape| {
         // Converting from a value loses the location; the parser finds it again from the text,
         // which costs a second parse only on this failing path.
-        let (message, location) = match parse_yaml::<OpenAPI>(text) {
+        let (message, location) = match parse_document::<OpenAPI>(text) {
             Err(e) => (e.message, e.location),
             Ok(_) => (shape.to_string(), None),
         };
@@ -134,7 +134,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Diagnostic> {
 
 /// `text` as a JSON value, read as [`load`] reads it, repeated keys refused.
 pub fn json(text: &str) -> Result<Value, Diagnostic> {
-    let Strict(value) = parse_yaml(text).map_err(|e| Diagnostic {
+    let Strict(value) = parse_document(text).map_err(|e| Diagnostic {
         location: e.location,
         ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
     })?;
@@ -143,7 +143,7 @@ pub fn json(text: &str) -> Result<Value, Diagnostic> {
 
 /// `text` into `openapiv3` types straight from the parser, with none of the checks of [`load`].
 pub fn parse_only(text: &str) -> Result<(), Diagnostic> {
-    parse_yaml::<OpenAPI>(text)
+    parse_document::<OpenAPI>(text)
         .map(drop)
         .map_err(|e| Diagnostic {
             location: e.location,

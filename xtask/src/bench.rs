@@ -70,8 +70,9 @@ pub fn run(args: &[String], usage: &str) -> ExitCode {
     }
 }
 
-/// `cargo xtask parse-floor SPEC`: reads the spec into `openapiv3` types with `serde_yaml` alone
-/// and exits, so that the benchmark can time the floor under generation as a whole process too.
+/// `cargo xtask parse-floor SPEC`: reads the spec into `openapiv3` types with the parser alone
+/// (`serde_yaml`, or `serde_json` for JSON) and exits, so that the benchmark can time the floor
+/// under generation as a whole process too.
 pub fn parse_floor(args: &[String]) -> ExitCode {
     let [spec] = args else {
         eprintln!("error: parse-floor takes one argument, the spec");
