@@ -43,9 +43,8 @@ fn doc_text(line: &str) -> String {
 ///
 /// In the tokens each line is a doc attribute whose text is only its number here; `print` puts
 /// the text back once prettyplease has laid the code out. Carried in the tokens, the text would
-/// be escaped into a literal, taken apart by syn and unescaped by prettyplease again, which
-/// costs more than all the code around it, and none of it can change the layout: a doc comment
-/// always ends its line.
+/// be escaped into a literal, taken apart by syn and unescaped by prettyplease again, for
+/// nothing: a doc comment always ends its line, so its text cannot change the layout.
 #[derive(Debug, Default)]
 pub struct Docs(RefCell<Vec<String>>);
 
