@@ -61,9 +61,7 @@ fn mixed_bodies(spec: &Value, operation: &Value) -> bool {
     let mut successes = Vec::new();
     let mut errors = Vec::new();
     for (status, response) in responses {
-        let body = resolve(spec, response)
-            .and_then(|r| r.get("content"))
-            .cloned();
+        let body = resolve(spec, response).and_then(body_schemas);
         let side = match status.starts_with('2') {
             true => &mut successes,
             false => &mut errors,
@@ -73,6 +71,17 @@ fn mixed_bodies(spec: &Value, operation: &Value) -> bool {
         }
     }
     successes.len() > 1 || errors.len() > 1
+}
+
+/// The schema of each media type of a response, which is what makes its body's type; examples
+/// and descriptions differ between responses of the same type.
+fn body_schemas(response: &Value) -> Option<Vec<(String, Value)>> {
+    let content = response.get("content")?.as_object()?;
+    let schemas = content.iter().map(|(media, body)| {
+        let schema = body.get("schema").cloned().unwrap_or_default();
+        (media.clone(), schema)
+    });
+    Some(schemas.collect())
 }
 
 /// `value`, or what its `$ref` points to within `spec`.
@@ -91,6 +100,8 @@ mod tests {
 
     #[test]
     fn each_rule_removes_its_kind_and_nothing_else() {
+        // `/a` stays although its error responses have different examples: only their schemas
+        // make their type.
         let spec = json!({
             "openapi": "3.0.3",
             "paths": {
@@ -104,7 +115,7 @@ mod tests {
                     "responses": {
                         "200": {"$ref": "#/components/responses/ok"},
                         "400": {"$ref": "#/components/responses/bad"},
-                        "500": {"$ref": "#/components/responses/bad"}
+                        "500": {"$ref": "#/components/responses/worse"}
                     }
                 }},
                 "/b": {"delete": {
@@ -118,7 +129,12 @@ mod tests {
             },
             "components": {"responses": {
                 "ok": {"description": "ok", "content": {"application/json": {"schema": {}}}},
-                "bad": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
+                "bad": {"description": "bad", "content": {"application/json": {
+                    "schema": {"type": "object"}, "example": {"code": 400}
+                }}},
+                "worse": {"description": "worse", "content": {"application/json": {
+                    "schema": {"type": "object"}, "example": {"code": 500}
+                }}}
             }}
         });
         let (subset, left_out) = progenitor_subset(&spec);
