@@ -263,11 +263,15 @@ impl<'a> Part<'a> {
         }
     }
 
-    /// A file's first part: its `//!` line and nothing else.
-    fn head(path: &'static str, doc: &'static str) -> Self {
+    /// A file's first part: its `//!` line, then the items that open it.
+    fn head(
+        path: &'static str,
+        doc: &'static str,
+        items: impl Fn(&emit::Docs) -> Vec<proc_macro2::TokenStream> + Sync + 'a,
+    ) -> Self {
         Self::new(path, move |docs| emit::Section {
             inner: docs.inner_attrs(&[doc.to_owned()]),
-            items: Vec::new(),
+            items: items(docs),
         })
     }
 }
@@ -279,12 +283,11 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
         Part::new("src/lib.rs", move |docs| {
             emit::lib_file(api, with_examples, docs)
         }),
-        Part::new("src/client.rs", |docs| emit::Section {
-            inner: docs.inner_attrs(&[
-                "One method of [`Client`](crate::Client) per operation of the API.".to_owned(),
-            ]),
-            items: emit::client_head(api, docs),
-        }),
+        Part::head(
+            "src/client.rs",
+            "One method of [`Client`](crate::Client) per operation of the API.",
+            |docs| emit::client_head(api, docs),
+        ),
     ];
     for run in api.operations.chunks(OPERATIONS_PER_PART) {
         parts.push(Part::new("src/client.rs", move |docs| emit::Section {
@@ -298,12 +301,11 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
         }));
     }
     if emit::has_deserialize(api) {
-        parts.push(Part::new("src/deserialize.rs", |docs| emit::Section {
-            inner: docs.inner_attrs(&[
-                "`Deserialize` for the structs of [`types`](crate::types), written out.".to_owned(),
-            ]),
-            items: emit::deserialize_head(api),
-        }));
+        parts.push(Part::head(
+            "src/deserialize.rs",
+            "`Deserialize` for the structs of [`types`](crate::types), written out.",
+            |_| emit::deserialize_head(api),
+        ));
         for run in api.types.chunks(TYPES_PER_PART) {
             parts.push(Part::new("src/deserialize.rs", move |_| emit::Section {
                 items: emit::deserialize_file(run),
@@ -314,6 +316,7 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
     parts.push(Part::head(
         "src/types.rs",
         "The request and response bodies of the API, and the enums in them.",
+        |_| Vec::new(),
     ));
     for run in api.types.chunks(TYPES_PER_PART) {
         parts.push(Part::new("src/types.rs", move |docs| emit::Section {

@@ -89,7 +89,9 @@ fn emit_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             Presence::Optional | Presence::Nullable => quote!(#field: #local,),
         }
     });
-    let (extra_slot, extra_value, members) = match &s.additional {
+    // A key that no property has is kept where the struct keeps additional properties, and
+    // skipped otherwise.
+    let (extra_slot, extra_value, other) = match &s.additional {
         Some((field, _)) => {
             let local = local(field);
             let field = ident(field);
@@ -97,41 +99,31 @@ fn emit_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
                 Some(quote!(let mut #local = std::collections::BTreeMap::new();)),
                 Some(quote!(#field: #local,)),
                 quote! {
-                    while let Some(key) = map.next_key::<Key<'de>>()? {
-                        match key.as_str() {
-                            #(#arms)*
-                            _ => {
-                                let value = map.next_value()?;
-                                #local.insert(key.into_string(), value);
-                            }
-                        }
-                    }
+                    let value = map.next_value()?;
+                    #local.insert(key.into_string(), value);
                 },
             )
         }
-        None if arms.is_empty() => (
-            None,
-            None,
-            quote! {
-                while map.next_key::<Key<'de>>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            },
-        ),
-        None => (
-            None,
-            None,
-            quote! {
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
+        None => (None, None, quote!(map.next_value::<IgnoredAny>()?;)),
+    };
+    let members = if arms.is_empty() && s.additional.is_none() {
+        // Nothing to match: every member is skipped.
+        quote! {
+            while map.next_key::<Key<'de>>()?.is_some() {
+                #other
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        #other
                     }
                 }
-            },
-        ),
+            }
+        }
     };
     quote! {
         impl<'de> Deserialize<'de> for #target {
