@@ -271,7 +271,7 @@ impl<'a> Part<'a> {
     ) -> Self {
         Self::new(path, move |docs| emit::Section {
             inner: docs.inner_attrs(&[doc.to_owned()]),
-            items: items(docs),
+            items: items(docs).into_iter().map(emit::Piece::from).collect(),
         })
     }
 }
@@ -291,7 +291,10 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
     ];
     for run in api.operations.chunks(OPERATIONS_PER_PART) {
         parts.push(Part::new("src/client.rs", move |docs| emit::Section {
-            items: emit::client_methods(run, docs),
+            items: emit::client_methods(run, docs)
+                .into_iter()
+                .map(emit::Piece::from)
+                .collect(),
             ..emit::Section::default()
         }));
     }
@@ -320,7 +323,10 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
     ));
     for run in api.types.chunks(TYPES_PER_PART) {
         parts.push(Part::new("src/types.rs", move |docs| emit::Section {
-            items: emit::types_file(run, docs),
+            items: emit::types_file(run, docs)
+                .into_iter()
+                .map(emit::Piece::from)
+                .collect(),
             ..emit::Section::default()
         }));
     }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 
 use crate::diag::Diagnostic;
-use crate::emit::Section;
+use crate::emit::{Piece, Section};
 
 /// The header that opens every generated Rust file, as line comments.
 pub fn header(header: &str) -> String {
@@ -27,7 +27,14 @@ pub fn section(section: Section, docs: &[String]) -> Result<String, Diagnostic> 
         printed.push_str(&prettyplease::unparse(&inner));
     }
     for item in section.items {
-        let file: syn::File = parse(item)?;
+        let file = match item {
+            Piece::Tokens(tokens) => parse(tokens)?,
+            Piece::Tree(item) => syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            },
+        };
         printed.push('\n');
         printed.push_str(&prettyplease::unparse(&file));
     }

@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
+use syn::{Arm, FieldValue, Stmt};
+
+use super::template::{Fill, Template, thread_templates};
+use super::{Piece, ident, str_expr, str_pat};
 use crate::model::{Api, Presence, Struct, TypeDef, TypeKind};
 
 /// Whether the crate has a `deserialize.rs`: whether it has a struct.
@@ -42,116 +45,149 @@ pub fn deserialize_head(api: &Api) -> Vec<TokenStream> {
 }
 
 /// The items of `deserialize.rs` for `defs`, a run of the model's types: an impl per struct.
-pub fn deserialize_file(defs: &[TypeDef]) -> Vec<TokenStream> {
-    defs.iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(emit_deserialize(def, s)),
-            _ => None,
-        })
-        .collect()
+pub fn deserialize_file(defs: &[TypeDef]) -> Vec<Piece> {
+    Templates::with(|t| {
+        defs.iter()
+            .filter_map(|def| match &def.kind {
+                TypeKind::Struct(s) => Some(Piece::Tree(emit_deserialize(t, def, s))),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+thread_templates! {
+    /// The pieces of a `Deserialize` impl.
+    struct Templates {
+        deserialize: syn::Item = quote! {
+            impl<'de> Deserialize<'de> for types::__Target {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct Members;
+
+                    impl<'de> Visitor<'de> for Members {
+                        type Value = types::__Target;
+
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str(__expecting)
+                        }
+
+                        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<types::__Target, A::Error> {
+                            __slots;
+                            __members;
+                            Ok(types::__Target { __values: () })
+                        }
+                    }
+
+                    deserializer.deserialize_map(Members)
+                }
+            }
+        },
+        slot: Stmt = quote!(let mut __local = None;),
+        extra_slot: Stmt = quote!(let mut __local = std::collections::BTreeMap::new();),
+        required_arm: Arm = quote!(__wire => __local = Some(map.next_value()?),),
+        optional_arm: Arm = quote!(__wire => __local = map.next_value()?,),
+        required_value: FieldValue = quote!(__field: required(__local, __wire)?),
+        value: FieldValue = quote!(__field: __local),
+        keep: Stmt = quote! {
+            {
+                let value = map.next_value()?;
+                __local.insert(key.into_string(), value);
+            }
+        },
+        skip: Stmt = quote!(map.next_value::<IgnoredAny>()?;),
+        skip_all: Stmt = quote! {
+            while map.next_key::<Key<'de>>()?.is_some() {
+                __other;
+            }
+        },
+        match_keys: Stmt = quote! {
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    __arms => {}
+                    _ => {
+                        __other;
+                    }
+                }
+            }
+        },
+    }
 }
 
 /// `Deserialize` for a struct: the object's members read one by one and matched by name, with
 /// unknown ones skipped, or kept where the struct keeps additional properties. A required
 /// property that is missing is an error that names it; an optional or nullable one is `None`.
-fn emit_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let target = quote!(types::#name);
-    let expecting = format!("an object of type {}", crate::naming::unraw(&def.name));
+fn emit_deserialize(t: &Templates, def: &TypeDef, s: &Struct) -> syn::Item {
     let locals = locals(s);
-    let local = |field: &str| ident(&locals[field]);
-    let slots = s.fields.iter().map(|f| {
-        let local = local(&f.name);
-        quote!(let mut #local = None;)
-    });
-    let arms: Vec<_> = s
+    let local = |field: &str| Fill::Ident(ident(&locals[field]));
+    let mut slots: Vec<Stmt> = s
+        .fields
+        .iter()
+        .map(|f| t.slot.fill(vec![("__local", local(&f.name))]))
+        .collect();
+    let arms: Vec<Arm> = s
         .fields
         .iter()
         .map(|f| {
-            let local = local(&f.name);
-            let wire = &f.wire;
+            let arm = match f.presence {
+                Presence::Required => &t.required_arm,
+                Presence::Optional | Presence::Nullable => &t.optional_arm,
+            };
+            arm.fill(vec![
+                ("__wire", Fill::Pat(str_pat(&f.wire))),
+                ("__local", local(&f.name)),
+            ])
+        })
+        .collect();
+    let mut values: Vec<FieldValue> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let field = ("__field", Fill::Ident(ident(&f.name)));
             match f.presence {
-                Presence::Required => quote!(#wire => #local = Some(map.next_value()?),),
+                Presence::Required => t.required_value.fill(vec![
+                    field,
+                    ("__local", local(&f.name)),
+                    ("__wire", Fill::Expr(str_expr(&f.wire))),
+                ]),
                 Presence::Optional | Presence::Nullable => {
-                    quote!(#wire => #local = map.next_value()?,)
+                    t.value.fill(vec![field, ("__local", local(&f.name))])
                 }
             }
         })
         .collect();
-    let values = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let local = local(&f.name);
-        match f.presence {
-            Presence::Required => {
-                let wire = &f.wire;
-                quote!(#field: required(#local, #wire)?,)
-            }
-            Presence::Optional | Presence::Nullable => quote!(#field: #local,),
-        }
-    });
     // A key that no property has is kept where the struct keeps additional properties, and
     // skipped otherwise.
-    let (extra_slot, extra_value, other) = match &s.additional {
+    let other = match &s.additional {
         Some((field, _)) => {
-            let local = local(field);
-            let field = ident(field);
-            (
-                Some(quote!(let mut #local = std::collections::BTreeMap::new();)),
-                Some(quote!(#field: #local,)),
-                quote! {
-                    let value = map.next_value()?;
-                    #local.insert(key.into_string(), value);
-                },
-            )
+            slots.push(t.extra_slot.fill(vec![("__local", local(field))]));
+            values.push(t.value.fill(vec![
+                ("__field", Fill::Ident(ident(field))),
+                ("__local", local(field)),
+            ]));
+            match t.keep.fill(vec![("__local", local(field))]) {
+                Stmt::Expr(syn::Expr::Block(block), _) => block.block.stmts,
+                _ => unreachable!("the template is a block"),
+            }
         }
-        None => (None, None, quote!(map.next_value::<IgnoredAny>()?;)),
+        None => vec![t.skip.clone()],
     };
     let members = if arms.is_empty() && s.additional.is_none() {
         // Nothing to match: every member is skipped.
-        quote! {
-            while map.next_key::<Key<'de>>()?.is_some() {
-                #other
-            }
-        }
+        t.skip_all.fill(vec![("__other", Fill::Stmts(other))])
     } else {
-        quote! {
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {
-                        #other
-                    }
-                }
-            }
-        }
+        t.match_keys.fill(vec![
+            ("__arms", Fill::Arms(arms)),
+            ("__other", Fill::Stmts(other)),
+        ])
     };
-    quote! {
-        impl<'de> Deserialize<'de> for #target {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Members;
-
-                impl<'de> Visitor<'de> for Members {
-                    type Value = #target;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#target, A::Error> {
-                        #(#slots)*
-                        #extra_slot
-                        #members
-                        Ok(#target {
-                            #(#values)*
-                            #extra_value
-                        })
-                    }
-                }
-
-                deserializer.deserialize_map(Members)
-            }
-        }
-    }
+    let expecting = format!("an object of type {}", crate::naming::unraw(&def.name));
+    t.deserialize.fill(vec![
+        ("__Target", Fill::Ident(ident(&def.name))),
+        ("__expecting", Fill::Expr(str_expr(&expecting))),
+        ("__slots", Fill::Stmts(slots)),
+        ("__members", Fill::Stmts(vec![members])),
+        ("__values", Fill::Values(values)),
+    ])
 }
 
 /// The local variable of each field (and of the additional properties) in `visit_map`:

@@ -3,7 +3,7 @@
 
 use quote::quote;
 
-use super::{Docs, Section, TypePath, ident, ty};
+use super::{Docs, Piece, Section, TypePath, ident, ty};
 use crate::model::{Api, TypeKind};
 
 /// The manifest of the generated crate, hand-written in `templates/`.
@@ -107,7 +107,10 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
     } else {
         doc
     };
-    Section { inner, items }
+    Section {
+        inner,
+        items: items.into_iter().map(Piece::from).collect(),
+    }
 }
 
 /// The manifest: the template with the crate's name, version and description filled in.
@@ -192,5 +195,8 @@ pub fn example_tests(api: &Api, docs: &Docs) -> Section {
             }
         });
     }
-    Section { inner: doc, items }
+    Section {
+        inner: doc,
+        items: items.into_iter().map(Piece::from).collect(),
+    }
 }

@@ -4,6 +4,7 @@
 mod client;
 mod deserialize;
 mod krate;
+mod template;
 mod types;
 
 use std::cell::RefCell;
@@ -55,6 +56,23 @@ impl Docs {
         quote!(#(#[doc = #numbers])*)
     }
 
+    /// The same as syntax trees, for items built without tokens.
+    pub(crate) fn attributes(&self, lines: &[String]) -> Vec<syn::Attribute> {
+        self.keep(lines)
+            .into_iter()
+            .map(|number| syn::Attribute {
+                pound_token: Default::default(),
+                style: syn::AttrStyle::Outer,
+                bracket_token: Default::default(),
+                meta: syn::Meta::NameValue(syn::MetaNameValue {
+                    path: syn::Path::from(ident("doc")),
+                    eq_token: Default::default(),
+                    value: literal(syn::Lit::new(number)),
+                }),
+            })
+            .collect()
+    }
+
     /// The same as inner attributes, for `//!` comments.
     pub(crate) fn inner_attrs(&self, lines: &[String]) -> TokenStream {
         let numbers = self.keep(lines);
@@ -84,7 +102,25 @@ impl Docs {
 #[derive(Default)]
 pub struct Section {
     pub inner: TokenStream,
-    pub items: Vec<TokenStream>,
+    pub items: Vec<Piece>,
+}
+
+/// One item of a section, or a few printed together: as tokens, or as a syntax tree already.
+pub enum Piece {
+    Tokens(TokenStream),
+    Tree(syn::Item),
+}
+
+impl From<TokenStream> for Piece {
+    fn from(tokens: TokenStream) -> Self {
+        Self::Tokens(tokens)
+    }
+}
+
+impl From<syn::Item> for Piece {
+    fn from(item: syn::Item) -> Self {
+        Self::Tree(item)
+    }
 }
 
 /// Where named types are, seen from the code being emitted.
@@ -133,4 +169,101 @@ pub(crate) fn ty(ty: &Ty, at: TypePath) -> TokenStream {
             quote!(Option<#inner>)
         }
     }
+}
+
+/// The syntax tree of a type; the same as [`ty`], built without tokens.
+pub(crate) fn syn_ty(ty: &Ty, at: TypePath) -> syn::Type {
+    match ty {
+        Ty::String => path_ty(false, &["String"], Vec::new()),
+        Ty::Bool => path_ty(false, &["bool"], Vec::new()),
+        Ty::I32 => path_ty(false, &["i32"], Vec::new()),
+        Ty::I64 => path_ty(false, &["i64"], Vec::new()),
+        Ty::F32 => path_ty(false, &["f32"], Vec::new()),
+        Ty::F64 => path_ty(false, &["f64"], Vec::new()),
+        Ty::Json => path_ty(true, &["serde_json", "Value"], Vec::new()),
+        Ty::JsonObject => path_ty(
+            true,
+            &["serde_json", "Map"],
+            vec![
+                path_ty(false, &["String"], Vec::new()),
+                path_ty(true, &["serde_json", "Value"], Vec::new()),
+            ],
+        ),
+        Ty::Unit => syn::Type::Tuple(syn::TypeTuple {
+            paren_token: Default::default(),
+            elems: syn::punctuated::Punctuated::new(),
+        }),
+        Ty::Named(name) => {
+            let segments: &[&str] = match at {
+                TypePath::Local => &[],
+                TypePath::Module => &["types"],
+                TypePath::Crate => &["crate", "types"],
+            };
+            let mut path = path_of(false, segments);
+            path.segments.push(ident(name).into());
+            plain_path_ty(path)
+        }
+        Ty::Vec(item) => path_ty(false, &["Vec"], vec![syn_ty(item, at)]),
+        Ty::Map(value) => path_ty(
+            true,
+            &["std", "collections", "BTreeMap"],
+            vec![path_ty(false, &["String"], Vec::new()), syn_ty(value, at)],
+        ),
+        Ty::Option(inner) => generic("Option", syn_ty(inner, at)),
+    }
+}
+
+/// `name<arg>`, for a name of the prelude.
+pub(crate) fn generic(name: &str, arg: syn::Type) -> syn::Type {
+    path_ty(false, &[name], vec![arg])
+}
+
+/// A path type of `segments`, with `args` as the generic arguments of the last.
+fn path_ty(leading_colon: bool, segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
+    let mut path = path_of(leading_colon, segments);
+    if !args.is_empty() {
+        let last = path.segments.last_mut().expect("a path has a segment");
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    plain_path_ty(path)
+}
+
+fn path_of(leading_colon: bool, segments: &[&str]) -> syn::Path {
+    syn::Path {
+        leading_colon: leading_colon.then(Default::default),
+        segments: segments
+            .iter()
+            .map(|segment| syn::PathSegment::from(ident(segment)))
+            .collect(),
+    }
+}
+
+fn plain_path_ty(path: syn::Path) -> syn::Type {
+    syn::Type::Path(syn::TypePath { qself: None, path })
+}
+
+/// The expression that a literal is.
+pub(crate) fn literal(lit: syn::Lit) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit,
+    })
+}
+
+/// A string literal, as an expression.
+pub(crate) fn str_expr(text: &str) -> syn::Expr {
+    literal(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
+}
+
+/// A string literal, as a pattern.
+pub(crate) fn str_pat(text: &str) -> syn::Pat {
+    syn::Pat::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, Span::call_site())),
+    })
 }

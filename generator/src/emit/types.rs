@@ -4,60 +4,224 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Docs, TypePath, ident, ty};
+use syn::Expr;
+
+use super::template::{Fill, Template, thread_templates};
+use super::{Docs, Piece, TypePath, generic, ident, literal, str_expr, syn_ty, ty};
 use crate::model::{
     Body, Enum, EnumRepr, Field, OutcomeVariant, Presence, Status, Struct, Ty, TypeDef, TypeKind,
 };
 
 /// The items of `types.rs` for `defs`, a run of the model's types, in its order.
-pub fn types_file(defs: &[TypeDef], docs: &Docs) -> Vec<TokenStream> {
-    let mut items = Vec::new();
-    for def in defs {
-        match &def.kind {
-            TypeKind::Struct(s) => items.push(emit_struct(def, s, docs)),
-            TypeKind::Enum(e) => items.extend(emit_enum(def, e, docs)),
-            TypeKind::Alias(target) => items.push(emit_alias(def, target, docs)),
-            TypeKind::Outcomes(variants) => items.push(emit_outcomes(def, variants, docs)),
+pub fn types_file(defs: &[TypeDef], docs: &Docs) -> Vec<Piece> {
+    Templates::with(|t| {
+        let mut items = Vec::new();
+        for def in defs {
+            match &def.kind {
+                TypeKind::Struct(s) => items.push(Piece::Tree(emit_struct(t, def, s, docs))),
+                TypeKind::Enum(e) => items.extend(emit_enum(t, def, e, docs)),
+                TypeKind::Alias(target) => {
+                    items.push(Piece::Tree(emit_alias(t, def, target, docs)))
+                }
+                TypeKind::Outcomes(variants) => {
+                    items.push(Piece::Tokens(emit_outcomes(def, variants, docs)));
+                }
+            }
         }
-    }
-    items
+        items
+    })
 }
 
-fn emit_struct(def: &TypeDef, s: &Struct, docs: &Docs) -> TokenStream {
-    let doc = docs.attrs(&def.doc);
-    let name = ident(&def.name);
-    let eq = s.eq.then(|| quote!(Eq,));
-    let default = s.default.then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|field| emit_field(field, docs));
-    let additional = s.additional.as_ref().map(|(field, value)| {
-        let field = ident(field);
-        let value = ty(value, TypePath::Local);
-        quote! {
+thread_templates! {
+    /// The pieces of the types and of their impls.
+    struct Templates {
+        structure: syn::Item = quote!(pub struct __Name { __fields: () }),
+        field: syn::Field = quote!(pub __name: __Ty),
+        additional: syn::Field = quote! {
             #[doc = " Properties beyond those above, as the server sent them."]
             #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<String, #value>,
-        }
-    });
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #default PartialEq, #eq ::serde::Serialize)]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
+            pub __name: ::std::collections::BTreeMap<String, __Value>
+        },
+        alias: syn::Item = quote!(pub type __Name = __Target;),
+        string_enum: syn::Item = quote! {
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum __Name {
+                #[doc = " A value this crate does not know yet, as the server sent it."]
+                __Other(String),
+            }
+        },
+        integer_enum: syn::Item = quote! {
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum __Name {
+                #[doc = " A value this crate does not know yet, as the server sent it."]
+                __Other(i64),
+            }
+        },
+        string_methods: syn::Item = quote! {
+            impl __Name {
+                #[doc = " Every value this crate knows."]
+                pub const KNOWN: [Self; __count] = [__known];
+
+                #[doc = " The value as it is on the wire."]
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        __arms => {}
+                        Self::__Other(value) => value,
+                    }
+                }
+            }
+        },
+        string_from: syn::Item = quote! {
+            impl From<&str> for __Name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        __arms => {}
+                        other => Self::__Other(other.to_owned()),
+                    }
+                }
+            }
+        },
+        string_from_str: syn::Item = quote! {
+            impl ::std::str::FromStr for __Name {
+                type Err = ::std::convert::Infallible;
+
+                fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+        },
+        string_display: syn::Item = quote! {
+            impl ::std::fmt::Display for __Name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        },
+        string_serialize: syn::Item = quote! {
+            impl ::serde::Serialize for __Name {
+                fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+                where
+                    S: ::serde::Serializer,
+                {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        },
+        string_deserialize: syn::Item = quote! {
+            impl<'de> ::serde::Deserialize<'de> for __Name {
+                fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
+            }
+        },
+        integer_methods: syn::Item = quote! {
+            impl __Name {
+                #[doc = " Every value this crate knows."]
+                pub const KNOWN: [Self; __count] = [__known];
+
+                #[doc = " The value as it is on the wire."]
+                pub fn value(self) -> i64 {
+                    match self {
+                        __arms => {}
+                        Self::__Other(value) => value,
+                    }
+                }
+            }
+        },
+        integer_from: syn::Item = quote! {
+            impl From<i64> for __Name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        __arms => {}
+                        other => Self::__Other(other),
+                    }
+                }
+            }
+        },
+        integer_from_str: syn::Item = quote! {
+            impl ::std::str::FromStr for __Name {
+                type Err = ::std::num::ParseIntError;
+
+                fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
+                    value.parse::<i64>().map(Self::from)
+                }
+            }
+        },
+        integer_display: syn::Item = quote! {
+            impl ::std::fmt::Display for __Name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.value(), f)
+                }
+            }
+        },
+        integer_serialize: syn::Item = quote! {
+            impl ::serde::Serialize for __Name {
+                fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+                where
+                    S: ::serde::Serializer,
+                {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+        },
+        integer_deserialize: syn::Item = quote! {
+            impl<'de> ::serde::Deserialize<'de> for __Name {
+                fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value))
+                }
+            }
+        },
+        known: Expr = quote!(Self::__Variant),
+        to_wire: syn::Arm = quote!(Self::__Variant => __wire,),
+        from_wire: syn::Arm = quote!(__wire => Self::__Variant,),
     }
 }
 
-fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
-    let doc = docs.attrs(&field.doc);
-    let name = ident(&field.name);
-    let mut inner = ty(&field.ty, TypePath::Local);
+fn emit_struct(t: &Templates, def: &TypeDef, s: &Struct, docs: &Docs) -> syn::Item {
+    let mut fields: Vec<syn::Field> = s
+        .fields
+        .iter()
+        .map(|field| emit_field(t, field, docs))
+        .collect();
+    if let Some((field, value)) = &s.additional {
+        fields.push(t.additional.fill(vec![
+            ("__name", Fill::Ident(ident(field))),
+            ("__Value", Fill::Type(syn_ty(value, TypePath::Local))),
+        ]));
+    }
+    let mut item = t.structure.fill(vec![
+        ("__Name", Fill::Ident(ident(&def.name))),
+        ("__fields", Fill::Fields(fields)),
+    ]);
+    let eq = s.eq.then(|| quote!(Eq,));
+    let default = s.default.then(|| quote!(Default,));
+    let mut attrs = docs.attributes(&def.doc);
+    attrs.push(list_attr(
+        "derive",
+        quote!(Clone, Debug, #default PartialEq, #eq ::serde::Serialize),
+    ));
+    if let syn::Item::Struct(item) = &mut item {
+        item.attrs = attrs;
+    }
+    item
+}
+
+fn emit_field(t: &Templates, field: &Field, docs: &Docs) -> syn::Field {
+    let mut inner = syn_ty(&field.ty, TypePath::Local);
     if field.boxed {
-        inner = quote!(Box<#inner>);
+        inner = generic("Box", inner);
     }
     let field_ty = match field.presence {
         Presence::Required => inner,
-        Presence::Optional | Presence::Nullable => quote!(Option<#inner>),
+        Presence::Optional | Presence::Nullable => generic("Option", inner),
     };
     let mut serde = Vec::new();
     if crate::naming::unraw(&field.name) != field.wire {
@@ -67,200 +231,145 @@ fn emit_field(field: &Field, docs: &Docs) -> TokenStream {
     if field.presence == Presence::Optional {
         serde.push(quote!(skip_serializing_if = "Option::is_none"));
     }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-    quote! {
-        #doc
-        #serde
-        pub #name: #field_ty,
+    let mut emitted = t.field.fill(vec![
+        ("__name", Fill::Ident(ident(&field.name))),
+        ("__Ty", Fill::Type(field_ty)),
+    ]);
+    emitted.attrs = docs.attributes(&field.doc);
+    if !serde.is_empty() {
+        emitted.attrs.push(list_attr("serde", quote!(#(#serde),*)));
     }
+    emitted
 }
 
-fn emit_alias(def: &TypeDef, target: &Ty, docs: &Docs) -> TokenStream {
-    let doc = docs.attrs(&def.doc);
-    let name = ident(&def.name);
-    let target = ty(target, TypePath::Local);
-    quote! {
-        #doc
-        pub type #name = #target;
+fn emit_alias(t: &Templates, def: &TypeDef, target: &Ty, docs: &Docs) -> syn::Item {
+    let mut item = t.alias.fill(vec![
+        ("__Name", Fill::Ident(ident(&def.name))),
+        ("__Target", Fill::Type(syn_ty(target, TypePath::Local))),
+    ]);
+    if let syn::Item::Type(item) = &mut item {
+        item.attrs = docs.attributes(&def.doc);
     }
+    item
 }
 
 /// An enum that also keeps values it does not know, so that the server can add one without
 /// breaking the responses that carry it.
-fn emit_enum(def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<TokenStream> {
-    let doc = docs.attrs(&def.doc);
-    let name = ident(&def.name);
-    let other = ident(&e.other);
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let count = Literal::usize_unsuffixed(variants.len());
-    let variant_docs: Vec<_> = e
+fn emit_enum(t: &Templates, def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<Piece> {
+    let name = || ("__Name", Fill::Ident(ident(&def.name)));
+    let other = || ("__Other", Fill::Ident(ident(&e.other)));
+    let variant = |v: &crate::model::Variant| ("__Variant", Fill::Ident(ident(&v.name)));
+    let wires: Vec<syn::Expr> = match e.repr {
+        EnumRepr::String => e.variants.iter().map(|v| str_expr(&v.wire)).collect(),
+        EnumRepr::Integer => e
+            .variants
+            .iter()
+            .map(|v| {
+                literal(syn::Lit::new(Literal::i64_unsuffixed(
+                    v.wire.parse().unwrap_or_default(),
+                )))
+            })
+            .collect(),
+    };
+    let wire_pats: Vec<syn::Pat> = wires
+        .iter()
+        .map(|wire| match wire {
+            syn::Expr::Lit(lit) => syn::Pat::Lit(lit.clone()),
+            _ => unreachable!("a wire value is a literal"),
+        })
+        .collect();
+
+    let mut definition = match e.repr {
+        EnumRepr::String => &t.string_enum,
+        EnumRepr::Integer => &t.integer_enum,
+    }
+    .fill(vec![name(), other()]);
+    if let syn::Item::Enum(item) = &mut definition {
+        item.attrs.splice(0..0, docs.attributes(&def.doc));
+        for (index, v) in e.variants.iter().enumerate() {
+            let variant = syn::Variant {
+                attrs: docs.attributes(&[format!("`{}`", v.wire)]),
+                ident: ident(&v.name),
+                fields: syn::Fields::Unit,
+                discriminant: None,
+            };
+            item.variants.insert(index, variant);
+        }
+    }
+
+    let known = e
         .variants
         .iter()
-        .map(|v| docs.attrs(&[format!("`{}`", v.wire)]))
+        .map(|v| t.known.fill(vec![variant(v)]))
         .collect();
-    let (raw, derives) = match e.repr {
-        EnumRepr::String => (
-            quote!(String),
-            quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord),
-        ),
-        EnumRepr::Integer => (
-            quote!(i64),
-            quote!(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord),
-        ),
+    let to_wire = e
+        .variants
+        .iter()
+        .zip(&wires)
+        .map(|(v, wire)| {
+            t.to_wire
+                .fill(vec![variant(v), ("__wire", Fill::Expr(wire.clone()))])
+        })
+        .collect();
+    let from_wire = e
+        .variants
+        .iter()
+        .zip(wire_pats)
+        .map(|(v, wire)| {
+            t.from_wire
+                .fill(vec![variant(v), ("__wire", Fill::Pat(wire))])
+        })
+        .collect();
+    let count = literal(syn::Lit::new(Literal::usize_unsuffixed(e.variants.len())));
+    let [methods, from, from_str, display, serialize, deserialize] = match e.repr {
+        EnumRepr::String => [
+            &t.string_methods,
+            &t.string_from,
+            &t.string_from_str,
+            &t.string_display,
+            &t.string_serialize,
+            &t.string_deserialize,
+        ],
+        EnumRepr::Integer => [
+            &t.integer_methods,
+            &t.integer_from,
+            &t.integer_from_str,
+            &t.integer_display,
+            &t.integer_serialize,
+            &t.integer_deserialize,
+        ],
     };
-    let definition = quote! {
-        #doc
-        #[derive(#derives)]
-        pub enum #name {
-            #(
-                #variant_docs
-                #variants,
-            )*
-            #[doc = " A value this crate does not know yet, as the server sent it."]
-            #other(#raw),
-        }
-    };
-    let known = quote! {
-        #[doc = " Every value this crate knows."]
-        pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
-    };
-    match e.repr {
-        EnumRepr::String => {
-            let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-            vec![
-                definition,
-                quote! {
-                    impl #name {
-                        #known
+    vec![
+        definition,
+        methods.fill(vec![
+            name(),
+            other(),
+            ("__count", Fill::Expr(count)),
+            ("__known", Fill::Exprs(known)),
+            ("__arms", Fill::Arms(to_wire)),
+        ]),
+        from.fill(vec![name(), other(), ("__arms", Fill::Arms(from_wire))]),
+        from_str.fill(vec![name()]),
+        display.fill(vec![name()]),
+        serialize.fill(vec![name()]),
+        deserialize.fill(vec![name()]),
+    ]
+    .into_iter()
+    .map(Piece::Tree)
+    .collect()
+}
 
-                        #[doc = " The value as it is on the wire."]
-                        pub fn as_str(&self) -> &str {
-                            match self {
-                                #(Self::#variants => #wires,)*
-                                Self::#other(value) => value,
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl From<&str> for #name {
-                        fn from(value: &str) -> Self {
-                            match value {
-                                #(#wires => Self::#variants,)*
-                                other => Self::#other(other.to_owned()),
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl ::std::str::FromStr for #name {
-                        type Err = ::std::convert::Infallible;
-
-                        fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
-                            Ok(Self::from(value))
-                        }
-                    }
-                },
-                quote! {
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(self.as_str())
-                        }
-                    }
-                },
-                quote! {
-                    impl ::serde::Serialize for #name {
-                        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-                        where
-                            S: ::serde::Serializer,
-                        {
-                            serializer.serialize_str(self.as_str())
-                        }
-                    }
-                },
-                quote! {
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-                        where
-                            D: ::serde::Deserializer<'de>,
-                        {
-                            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                            Ok(Self::from(value.as_str()))
-                        }
-                    }
-                },
-            ]
-        }
-        EnumRepr::Integer => {
-            let values: Vec<Literal> = e
-                .variants
-                .iter()
-                .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()))
-                .collect();
-            vec![
-                definition,
-                quote! {
-                    impl #name {
-                        #known
-
-                        #[doc = " The value as it is on the wire."]
-                        pub fn value(self) -> i64 {
-                            match self {
-                                #(Self::#variants => #values,)*
-                                Self::#other(value) => value,
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl From<i64> for #name {
-                        fn from(value: i64) -> Self {
-                            match value {
-                                #(#values => Self::#variants,)*
-                                other => Self::#other(other),
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl ::std::str::FromStr for #name {
-                        type Err = ::std::num::ParseIntError;
-
-                        fn from_str(value: &str) -> Result<Self, <Self as ::std::str::FromStr>::Err> {
-                            value.parse::<i64>().map(Self::from)
-                        }
-                    }
-                },
-                quote! {
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            ::std::fmt::Display::fmt(&self.value(), f)
-                        }
-                    }
-                },
-                quote! {
-                    impl ::serde::Serialize for #name {
-                        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
-                        where
-                            S: ::serde::Serializer,
-                        {
-                            serializer.serialize_i64(self.value())
-                        }
-                    }
-                },
-                quote! {
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
-                        where
-                            D: ::serde::Deserializer<'de>,
-                        {
-                            let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                            Ok(Self::from(value))
-                        }
-                    }
-                },
-            ]
-        }
+/// An outer attribute `#[name(tokens)]`.
+fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::List(syn::MetaList {
+            path: syn::Path::from(ident(name)),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }),
     }
 }
 

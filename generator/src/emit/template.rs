@@ -1,0 +1,370 @@
+//! Syntax trees filled in rather than parsed: a construct that the output repeats, once per
+//! type, field or operation, is parsed from `quote!` once per thread as a template, and each
+//! use is a clone of it with its placeholders replaced.
+//!
+//! Parsing tokens back into syntax trees was most of the generator's time, and a clone costs a
+//! fraction of a parse. The templates still read as the Rust they stand for.
+//!
+//! A placeholder is an identifier that starts with `__`; what takes its place depends on where
+//! it stands, and on the kind of [`Fill`] given for it:
+//!
+//! - [`Fill::Ident`]: any identifier of that name, wherever it is.
+//! - [`Fill::Expr`], [`Fill::Pat`], [`Fill::Type`]: an expression, pattern or type that is the
+//!   name alone.
+//! - [`Fill::Stmts`]: the statement `__name;` in a block.
+//! - [`Fill::Arms`]: the match arm `__name => ...`.
+//! - [`Fill::Fields`]: the named field `__name: ...` of a struct or a struct variant.
+//! - [`Fill::Values`]: the field `__name: ...` of a struct expression.
+//! - [`Fill::Exprs`]: the element `__name` of an array expression.
+//! - [`Fill::Args`]: the argument `__name: ...` of a function.
+//!
+//! The lists are moved in where they stand, so each may stand only once. A placeholder that a
+//! template does not have, or one left unfilled, is a fault in the emitter, caught by the
+//! snapshot tests as a debug assertion.
+
+use proc_macro2::Ident;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    Arm, Block, Expr, ExprArray, ExprMatch, ExprStruct, Field, FieldValue, FieldsNamed, FnArg,
+    Member, Pat, Signature, Stmt, Type,
+};
+
+/// What takes the place of one placeholder.
+pub(crate) enum Fill {
+    Ident(Ident),
+    Expr(Expr),
+    Pat(Pat),
+    Type(Type),
+    Stmts(Vec<Stmt>),
+    Arms(Vec<Arm>),
+    Fields(Vec<Field>),
+    Values(Vec<FieldValue>),
+    Exprs(Vec<Expr>),
+    Args(Vec<FnArg>),
+}
+
+/// A syntax tree that can be filled in.
+pub(crate) trait Template: Clone + Sized {
+    fn visit(&mut self, filler: &mut Filler<'_>);
+
+    /// The template that `tokens` are.
+    fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self>;
+
+    /// A copy of `self` with each placeholder of `fills` replaced.
+    fn fill(&self, fills: Vec<(&'static str, Fill)>) -> Self {
+        let mut copy = self.clone();
+        let mut filler = Filler {
+            used: vec![false; fills.len()],
+            fills,
+        };
+        copy.visit(&mut filler);
+        debug_assert!(
+            filler.used.iter().all(|used| *used),
+            "a placeholder is not in its template: {:?}",
+            filler
+                .fills
+                .iter()
+                .zip(&filler.used)
+                .filter(|(_, used)| !**used)
+                .map(|((name, _), _)| name)
+                .collect::<Vec<_>>()
+        );
+        copy
+    }
+}
+
+macro_rules! templates {
+    ($($ty:ty => $visit:ident, $parser:expr;)*) => {
+        $(
+            impl Template for $ty {
+                fn visit(&mut self, filler: &mut Filler<'_>) {
+                    filler.$visit(self);
+                }
+
+                fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self> {
+                    syn::parse::Parser::parse2($parser, tokens)
+                }
+            }
+        )*
+    };
+}
+
+templates! {
+    syn::Item => visit_item_mut, <syn::Item as syn::parse::Parse>::parse;
+    syn::ImplItem => visit_impl_item_mut, <syn::ImplItem as syn::parse::Parse>::parse;
+    Stmt => visit_stmt_mut, <Stmt as syn::parse::Parse>::parse;
+    Arm => visit_arm_mut, <Arm as syn::parse::Parse>::parse;
+    Field => visit_field_mut, Field::parse_named;
+    FieldValue => visit_field_value_mut, <FieldValue as syn::parse::Parse>::parse;
+    syn::Variant => visit_variant_mut, <syn::Variant as syn::parse::Parse>::parse;
+    Expr => visit_expr_mut, <Expr as syn::parse::Parse>::parse;
+    Type => visit_type_mut, <Type as syn::parse::Parse>::parse;
+    FnArg => visit_fn_arg_mut, <FnArg as syn::parse::Parse>::parse;
+}
+
+/// The visitor that puts the fills in place.
+pub(crate) struct Filler<'a> {
+    fills: Vec<(&'a str, Fill)>,
+    used: Vec<bool>,
+}
+
+impl Filler<'_> {
+    /// The fill for `ident`, if it is a placeholder with one.
+    fn find(&mut self, ident: &Ident) -> Option<&mut Fill> {
+        let index = self.fills.iter().position(|(name, _)| ident == name)?;
+        self.used[index] = true;
+        Some(&mut self.fills[index].1)
+    }
+
+    /// The list that replaces the placeholder named `ident`, moved out of its fill.
+    fn list<T>(
+        &mut self,
+        ident: &Ident,
+        take: impl Fn(&mut Fill) -> Option<&mut Vec<T>>,
+    ) -> Option<Vec<T>> {
+        self.find(ident).and_then(take).map(std::mem::take)
+    }
+
+    /// Replaces each element of `list` that `key` names a placeholder with the fill's list.
+    fn splice<T, P: Default>(
+        &mut self,
+        list: &mut Punctuated<T, P>,
+        key: impl Fn(&T) -> Option<&Ident>,
+        take: impl Fn(&mut Fill) -> Option<&mut Vec<T>>,
+        visit: impl Fn(&mut Self, &mut T),
+    ) {
+        if !list.iter().any(|element| key(element).is_some()) {
+            for element in list.iter_mut() {
+                visit(self, element);
+            }
+            return;
+        }
+        let trailing = list.trailing_punct();
+        let mut spliced = Punctuated::new();
+        for mut element in std::mem::take(list) {
+            let filled = key(&element).and_then(|name| {
+                let name = name.clone();
+                self.list(&name, &take)
+            });
+            match filled {
+                Some(elements) => spliced.extend(elements),
+                None => {
+                    visit(self, &mut element);
+                    spliced.push(element);
+                }
+            }
+        }
+        if trailing && !spliced.empty_or_trailing() {
+            spliced.push_punct(P::default());
+        }
+        *list = spliced;
+    }
+}
+
+/// The identifier that a path is, when it is one identifier alone.
+fn lone(path: &syn::Path) -> Option<&Ident> {
+    path.get_ident()
+}
+
+fn lone_expr(expr: &Expr) -> Option<&Ident> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => lone(&p.path),
+        _ => None,
+    }
+}
+
+fn lone_pat(pat: &Pat) -> Option<&Ident> {
+    match pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+            Some(&p.ident)
+        }
+        _ => None,
+    }
+}
+
+impl VisitMut for Filler<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if let Some(Fill::Ident(fill)) = self.find(ident) {
+            *ident = fill.clone();
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Some(name) = lone_expr(expr).cloned() {
+            if let Some(Fill::Expr(fill)) = self.find(&name) {
+                *expr = fill.clone();
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_pat_mut(&mut self, pat: &mut Pat) {
+        if let Some(name) = lone_pat(pat).cloned() {
+            if let Some(Fill::Pat(fill)) = self.find(&name) {
+                *pat = fill.clone();
+                return;
+            }
+        }
+        visit_mut::visit_pat_mut(self, pat);
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Path(p) = ty {
+            if let Some(name) = p.qself.is_none().then(|| lone(&p.path)).flatten().cloned() {
+                if let Some(Fill::Type(fill)) = self.find(&name) {
+                    *ty = fill.clone();
+                    return;
+                }
+            }
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        let key = |stmt: &Stmt| match stmt {
+            Stmt::Expr(expr, Some(_)) => lone_expr(expr).cloned(),
+            _ => None,
+        };
+        if !block.stmts.iter().any(|stmt| key(stmt).is_some()) {
+            return visit_mut::visit_block_mut(self, block);
+        }
+        let mut stmts = Vec::with_capacity(block.stmts.len());
+        for mut stmt in std::mem::take(&mut block.stmts) {
+            let filled = key(&stmt).and_then(|name| {
+                self.list(&name, |fill| match fill {
+                    Fill::Stmts(stmts) => Some(stmts),
+                    _ => None,
+                })
+            });
+            match filled {
+                Some(filled) => stmts.extend(filled),
+                None => {
+                    self.visit_stmt_mut(&mut stmt);
+                    stmts.push(stmt);
+                }
+            }
+        }
+        block.stmts = stmts;
+    }
+
+    fn visit_expr_match_mut(&mut self, node: &mut ExprMatch) {
+        self.visit_expr_mut(&mut node.expr);
+        let mut arms = Vec::with_capacity(node.arms.len());
+        for mut arm in std::mem::take(&mut node.arms) {
+            let filled = lone_pat(&arm.pat).cloned().and_then(|name| {
+                self.list(&name, |fill| match fill {
+                    Fill::Arms(arms) => Some(arms),
+                    _ => None,
+                })
+            });
+            match filled {
+                Some(filled) => arms.extend(filled),
+                None => {
+                    self.visit_arm_mut(&mut arm);
+                    arms.push(arm);
+                }
+            }
+        }
+        node.arms = arms;
+    }
+
+    fn visit_fields_named_mut(&mut self, node: &mut FieldsNamed) {
+        self.splice(
+            &mut node.named,
+            |field| field.ident.as_ref(),
+            |fill| match fill {
+                Fill::Fields(fields) => Some(fields),
+                _ => None,
+            },
+            |filler, field| filler.visit_field_mut(field),
+        );
+    }
+
+    fn visit_expr_struct_mut(&mut self, node: &mut ExprStruct) {
+        self.visit_path_mut(&mut node.path);
+        self.splice(
+            &mut node.fields,
+            |value| match &value.member {
+                Member::Named(name) => Some(name),
+                Member::Unnamed(_) => None,
+            },
+            |fill| match fill {
+                Fill::Values(values) => Some(values),
+                _ => None,
+            },
+            |filler, value| filler.visit_field_value_mut(value),
+        );
+        if let Some(rest) = &mut node.rest {
+            self.visit_expr_mut(rest);
+        }
+    }
+
+    fn visit_expr_array_mut(&mut self, node: &mut ExprArray) {
+        self.splice(
+            &mut node.elems,
+            lone_expr,
+            |fill| match fill {
+                Fill::Exprs(exprs) => Some(exprs),
+                _ => None,
+            },
+            |filler, expr| filler.visit_expr_mut(expr),
+        );
+    }
+
+    fn visit_signature_mut(&mut self, node: &mut Signature) {
+        self.visit_ident_mut(&mut node.ident);
+        self.visit_generics_mut(&mut node.generics);
+        self.splice(
+            &mut node.inputs,
+            |arg| match arg {
+                FnArg::Typed(typed) => lone_pat(&typed.pat),
+                FnArg::Receiver(_) => None,
+            },
+            |fill| match fill {
+                Fill::Args(args) => Some(args),
+                _ => None,
+            },
+            |filler, arg| filler.visit_fn_arg_mut(arg),
+        );
+        self.visit_return_type_mut(&mut node.output);
+    }
+}
+
+/// Templates of one kind, parsed on first use on each thread: syntax trees cannot cross
+/// threads, and parts are emitted on every thread.
+macro_rules! thread_templates {
+    ($(#[$attr:meta])* $vis:vis struct $name:ident { $($field:ident: $ty:ty = $tokens:expr,)* }) => {
+        $(#[$attr])*
+        $vis struct $name {
+            $(pub $field: $ty,)*
+        }
+
+        impl $name {
+            fn parse() -> Self {
+                Self {
+                    $($field: $crate::emit::template::parse($tokens, stringify!($field)),)*
+                }
+            }
+
+            /// Runs `f` with this thread's templates.
+            pub fn with<R>(f: impl FnOnce(&Self) -> R) -> R {
+                thread_local! {
+                    static TEMPLATES: $name = $name::parse();
+                }
+                TEMPLATES.with(f)
+            }
+        }
+    };
+}
+
+pub(crate) use thread_templates;
+
+/// A template parsed from its tokens, which the emitter wrote and which must be valid Rust.
+pub(crate) fn parse<T: Template>(tokens: proc_macro2::TokenStream, name: &str) -> T {
+    match T::parse(tokens) {
+        Ok(tree) => tree,
+        Err(e) => panic!("template `{name}` is not valid Rust: {e}"),
+    }
+}
