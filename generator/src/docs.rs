@@ -3,6 +3,8 @@
 //! dropped, stray `<`, `[` and backticks escaped, bare URLs made links, and code fences marked
 //! as text so that no description ever runs as a doctest.
 
+use std::borrow::Cow;
+
 /// HTML tags that descriptions use for layout; they are dropped, keeping what they enclose.
 /// Of those, the ones that break the text into blocks; dropping them leaves a space.
 const BLOCK_TAGS: &[&str] = &[
@@ -20,10 +22,16 @@ const LAYOUT_TAGS: &[&str] = &[
 pub fn doc_lines(text: &str) -> Vec<String> {
     // A control character would end up raw in the source (rustc refuses a bare CR in a doc
     // comment), so each becomes a space; a CR LF is a line break like any other.
-    let text: String = decode_entities(&text.replace("\r\n", "\n"))
-        .chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect();
+    let text = if needs_cleaning(text) {
+        Cow::Owned(
+            decode_entities(&text.replace("\r\n", "\n"))
+                .chars()
+                .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
     for line in text.lines() {
@@ -45,7 +53,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                 lines.push(format!("{}{marker}text", indent_of(line)));
                 fence = Some(marker);
             }
-            None => lines.push(inline(line).trim_end().to_owned()),
+            None => {
+                let mut inlined = inline(line);
+                inlined.truncate(inlined.trim_end().len());
+                lines.push(inlined);
+            }
         }
     }
     if let Some(open) = fence {
@@ -57,6 +69,15 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let first = lines.iter().position(|l| !l.trim().is_empty());
     lines.drain(..first.unwrap_or(lines.len()));
     no_lazy_continuations(collapse_blank_runs(lines))
+}
+
+/// Whether `text` may have an entity, a CR or a control character other than LF, which
+/// [`doc_lines`] must replace; most descriptions have none, and are read where they are.
+/// Control characters beyond ASCII (U+0080 to U+009F) start with the byte C2, which a few other
+/// characters also do; those take the slow path for nothing, and come out the same.
+pub(crate) fn needs_cleaning(text: &str) -> bool {
+    text.bytes()
+        .any(|b| (b < 0x20 && b != b'\n') || b == 0x7f || b == 0xc2 || b == b'&')
 }
 
 /// Where the text of a list item starts, if `line` opens one: after `- `, `* `, `+ `, `1. `
@@ -216,9 +237,7 @@ fn inline(line: &str) -> String {
                 out.push_str("\\]");
                 1
             }
-            'h' if rest.starts_with("http://") || rest.starts_with("https://") => {
-                bare_url(rest, &mut out)
-            }
+            'h' if is_url(rest) => bare_url(rest, &mut out),
             '\\' => {
                 // Keep an existing escape together with what it escapes.
                 let len = 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
@@ -227,10 +246,17 @@ fn inline(line: &str) -> String {
             }
             _ => {
                 // Plain text up to the next character that may need escaping goes in whole.
-                let first = c.len_utf8();
-                let plain = rest[first..]
-                    .find(['`', '<', '[', ']', 'h', '\\'])
-                    .map_or(rest.len(), |at| at + first);
+                // None of the bytes that may start one is a byte within a multi-byte
+                // character, so the run ends on a character boundary.
+                let bytes = rest.as_bytes();
+                let mut plain = c.len_utf8();
+                while plain < bytes.len() {
+                    match bytes[plain] {
+                        b'`' | b'<' | b'[' | b']' | b'\\' => break,
+                        b'h' if is_url(&rest[plain..]) => break,
+                        _ => plain += 1,
+                    }
+                }
                 out.push_str(&rest[..plain]);
                 plain
             }
@@ -241,6 +267,10 @@ fn inline(line: &str) -> String {
 }
 
 /// A code span is kept whole; a run of backticks that nothing closes on the line is escaped.
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
 fn code_span(rest: &str, out: &mut String) -> usize {
     let ticks = rest.len() - rest.trim_start_matches('`').len();
     let run = &rest[..ticks];

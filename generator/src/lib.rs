@@ -118,7 +118,7 @@ pub const GENERATED_MARKER: &str = "@generated";
 /// How much stack the work gets. The parser allows 128 levels of nesting, and reading and
 /// lowering a level takes deep recursion through serde and `openapiv3` (several hundred
 /// kilobytes in a debug build): more than a test thread's default 2 MiB, far less than this.
-const STACK: usize = 256 << 20;
+pub(crate) const STACK: usize = 256 << 20;
 
 /// Generates the crate for `spec`, or says everything that is wrong with it.
 ///
@@ -157,8 +157,12 @@ fn internal_failure(panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
 }
 
 fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> {
+    let jobs = settings
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
     let text = spec;
-    let spec = load::load(text)?;
+    let spec = load::load(text, jobs)?;
     let mut diags = Diagnostics::default();
     let api = lower::lower(&spec, &settings.selection, &mut diags);
     diags.locate_in(text);
@@ -174,10 +178,6 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     let header = print::header(&provenance);
     let with_examples = settings.example_tests && !api.examples.is_empty();
     let parts = parts(&api, with_examples);
-    let jobs = settings
-        .jobs
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
     let printed = in_parallel(parts.len(), jobs, |index| {
         let docs = emit::Docs::default();
         let section = (parts[index].emit)(&docs);
@@ -291,10 +291,7 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
     ];
     for run in api.operations.chunks(OPERATIONS_PER_PART) {
         parts.push(Part::new("src/client.rs", move |docs| emit::Section {
-            items: emit::client_methods(run, docs)
-                .into_iter()
-                .map(emit::Piece::from)
-                .collect(),
+            items: emit::client_methods(run, docs),
             ..emit::Section::default()
         }));
     }
@@ -323,10 +320,7 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
     ));
     for run in api.types.chunks(TYPES_PER_PART) {
         parts.push(Part::new("src/types.rs", move |docs| emit::Section {
-            items: emit::types_file(run, docs)
-                .into_iter()
-                .map(emit::Piece::from)
-                .collect(),
+            items: emit::types_file(run, docs),
             ..emit::Section::default()
         }));
     }

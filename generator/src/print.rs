@@ -32,7 +32,7 @@ pub fn section(section: Section, docs: &[String]) -> Result<String, Diagnostic> 
             Piece::Tree(item) => syn::File {
                 shebang: None,
                 attrs: Vec::new(),
-                items: vec![item],
+                items: vec![*item],
             },
         };
         printed.push('\n');

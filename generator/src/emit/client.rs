@@ -61,7 +61,7 @@ pub fn client_methods(operations: &[Operation], docs: &Docs) -> Vec<Piece> {
                 if let syn::Item::Impl(block) = &mut block {
                     block.items.push(method);
                 }
-                Piece::Tree(block)
+                Piece::from(block)
             })
             .collect()
     })

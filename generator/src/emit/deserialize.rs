@@ -49,7 +49,7 @@ pub fn deserialize_file(defs: &[TypeDef]) -> Vec<Piece> {
     Templates::with(|t| {
         defs.iter()
             .filter_map(|def| match &def.kind {
-                TypeKind::Struct(s) => Some(Piece::Tree(emit_deserialize(t, def, s))),
+                TypeKind::Struct(s) => Some(Piece::from(emit_deserialize(t, def, s))),
                 _ => None,
             })
             .collect()

@@ -36,7 +36,12 @@ fn doc_text(line: &str) -> String {
     }
     let mut text = String::with_capacity(line.len() + 1);
     text.push(' ');
-    text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    if line.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    } else {
+        // Nothing to replace: control characters beyond ASCII start with the byte C2.
+        text.push_str(line);
+    }
     text
 }
 
@@ -108,7 +113,7 @@ pub struct Section {
 /// One item of a section, or a few printed together: as tokens, or as a syntax tree already.
 pub enum Piece {
     Tokens(TokenStream),
-    Tree(syn::Item),
+    Tree(Box<syn::Item>),
 }
 
 impl From<TokenStream> for Piece {
@@ -119,7 +124,7 @@ impl From<TokenStream> for Piece {
 
 impl From<syn::Item> for Piece {
     fn from(item: syn::Item) -> Self {
-        Self::Tree(item)
+        Self::Tree(Box::new(item))
     }
 }
 

@@ -18,10 +18,10 @@ pub fn types_file(defs: &[TypeDef], docs: &Docs) -> Vec<Piece> {
         let mut items = Vec::new();
         for def in defs {
             match &def.kind {
-                TypeKind::Struct(s) => items.push(Piece::Tree(emit_struct(t, def, s, docs))),
+                TypeKind::Struct(s) => items.push(Piece::from(emit_struct(t, def, s, docs))),
                 TypeKind::Enum(e) => items.extend(emit_enum(t, def, e, docs)),
                 TypeKind::Alias(target) => {
-                    items.push(Piece::Tree(emit_alias(t, def, target, docs)))
+                    items.push(Piece::from(emit_alias(t, def, target, docs)))
                 }
                 TypeKind::Outcomes(variants) => {
                     items.push(Piece::Tokens(emit_outcomes(def, variants, docs)));
@@ -355,7 +355,7 @@ fn emit_enum(t: &Templates, def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<Piece> 
         deserialize.fill(vec![name()]),
     ]
     .into_iter()
-    .map(Piece::Tree)
+    .map(Piece::from)
     .collect()
 }
 
