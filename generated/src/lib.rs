@@ -28,6 +28,8 @@ mod mock;
 #[rustfmt::skip]
 mod retry;
 #[rustfmt::skip]
+mod serialize;
+#[rustfmt::skip]
 mod transport;
 #[rustfmt::skip]
 pub mod types;

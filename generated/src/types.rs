@@ -4,18 +4,16 @@
 //! The request and response bodies of the API, and the enums in them.
 
 /// The result of an API call that Authlete could not carry out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ApiResult {
     /// The code which represents the result of the API call.
-    #[serde(rename = "resultCode", skip_serializing_if = "Option::is_none")]
     pub result_code: Option<String>,
     /// A short message which explains the result of the API call.
-    #[serde(rename = "resultMessage", skip_serializing_if = "Option::is_none")]
     pub result_message: Option<String>,
 }
 
 /// The request body of `/auth/token/fail`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenFailRequest {
     /// The ticket issued from Authlete's `/auth/token` API.
     pub ticket: String,
@@ -110,13 +108,11 @@ impl<'de> ::serde::Deserialize<'de> for TokenFailRequestReason {
 }
 
 /// The response body of `/auth/token/fail`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TokenFailResponse {
     /// The code which represents the result of the API call.
-    #[serde(rename = "resultCode", skip_serializing_if = "Option::is_none")]
     pub result_code: Option<String>,
     /// A short message which explains the result of the API call.
-    #[serde(rename = "resultMessage", skip_serializing_if = "Option::is_none")]
     pub result_message: Option<String>,
     /// The next action that the authorization server implementation should take.
     ///
@@ -128,12 +124,10 @@ pub struct TokenFailResponse {
     /// - `BAD_REQUEST`: Authlete generated the error response for the client application.
     ///   Answer it with `400 Bad Request`, `Content-Type: application/json`,
     ///   `Cache-Control: no-store`, `Pragma: no-cache`, and `responseContent` as the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<TokenFailResponseAction>,
     /// The content that the authorization server implementation is to return to the client
     /// application. Its format depends on `action`: for both actions it is a JSON string that
     /// describes the error, to be used as the body of the response.
-    #[serde(rename = "responseContent", skip_serializing_if = "Option::is_none")]
     pub response_content: Option<String>,
 }
 

@@ -242,7 +242,7 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     })
 }
 
-/// How many types (of `types.rs` or `deserialize.rs`), or operations (of `client.rs`), one part
+/// How many types (of `types.rs`, `deserialize.rs` or `serialize.rs`), or operations (of `client.rs`), one part
 /// holds: small enough that the threads finish close together, large enough that handing out
 /// parts costs nothing.
 const TYPES_PER_PART: usize = 8;
@@ -300,7 +300,7 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
             emit::example_tests(api, docs)
         }));
     }
-    if emit::has_deserialize(api) {
+    if emit::has_structs(api) {
         parts.push(Part::head(
             "src/deserialize.rs",
             "`Deserialize` for the structs of [`types`](crate::types), written out.",
@@ -309,6 +309,17 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
         for run in api.types.chunks(TYPES_PER_PART) {
             parts.push(Part::new("src/deserialize.rs", move |_| emit::Section {
                 items: emit::deserialize_file(run),
+                ..emit::Section::default()
+            }));
+        }
+        parts.push(Part::head(
+            "src/serialize.rs",
+            "`Serialize` for the structs of [`types`](crate::types), written out.",
+            |_| emit::serialize_head(),
+        ));
+        for run in api.types.chunks(TYPES_PER_PART) {
+            parts.push(Part::new("src/serialize.rs", move |_| emit::Section {
+                items: emit::serialize_file(run),
                 ..emit::Section::default()
             }));
         }

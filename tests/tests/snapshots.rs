@@ -74,6 +74,7 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    additional,
     array,
     collisions,
     deep,

@@ -19,8 +19,8 @@ use super::template::{Fill, Template, thread_templates};
 use super::{Piece, ident, str_expr, str_pat};
 use crate::model::{Api, Presence, Struct, TypeDef, TypeKind};
 
-/// Whether the crate has a `deserialize.rs`: whether it has a struct.
-pub fn has_deserialize(api: &Api) -> bool {
+/// Whether the crate has a `deserialize.rs` and a `serialize.rs`: whether it has a struct.
+pub fn has_structs(api: &Api) -> bool {
     api.types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Struct(_)))

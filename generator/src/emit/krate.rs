@@ -36,12 +36,20 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             pub use client::Server;
         }
     });
-    let deserialize = super::has_deserialize(api).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod deserialize;
-        }
-    });
+    let (deserialize, serialize) = if super::has_structs(api) {
+        (
+            Some(quote! {
+                #[rustfmt::skip]
+                mod deserialize;
+            }),
+            Some(quote! {
+                #[rustfmt::skip]
+                mod serialize;
+            }),
+        )
+    } else {
+        (None, None)
+    };
     let examples = with_examples.then(|| {
         quote! {
             #[cfg(test)]
@@ -64,6 +72,7 @@ pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
             mod mock;
             #[rustfmt::skip]
             mod retry;
+            #serialize
             #[rustfmt::skip]
             mod transport;
             #[rustfmt::skip]

@@ -4,6 +4,7 @@
 mod client;
 mod deserialize;
 mod krate;
+mod serialize;
 mod template;
 mod types;
 
@@ -15,8 +16,9 @@ use quote::quote;
 use crate::model::Ty;
 
 pub use client::{client_head, client_methods};
-pub use deserialize::{deserialize_file, deserialize_head, has_deserialize};
+pub use deserialize::{deserialize_file, deserialize_head, has_structs};
 pub use krate::{example_tests, lib_file, manifest};
+pub use serialize::{serialize_file, serialize_head};
 pub use types::types_file;
 
 /// The identifier for a model name, raw where the model spelled it `r#name`.

@@ -39,7 +39,6 @@ thread_templates! {
         field: syn::Field = quote!(pub __name: __Ty),
         additional: syn::Field = quote! {
             #[doc = " Properties beyond those above, as the server sent them."]
-            #[serde(flatten)]
             pub __name: ::std::collections::BTreeMap<String, __Value>
         },
         alias: syn::Item = quote!(pub type __Name = __Target;),
@@ -201,12 +200,13 @@ fn emit_struct(t: &Templates, def: &TypeDef, s: &Struct, docs: &Docs) -> syn::It
         ("__Name", Fill::Ident(ident(&def.name))),
         ("__fields", Fill::Fields(fields)),
     ]);
-    let eq = s.eq.then(|| quote!(Eq,));
+    // `Serialize` and `Deserialize` are written out, in `serialize.rs` and `deserialize.rs`.
+    let eq = s.eq.then(|| quote!(, Eq));
     let default = s.default.then(|| quote!(Default,));
     let mut attrs = docs.attributes(&def.doc);
     attrs.push(list_attr(
         "derive",
-        quote!(Clone, Debug, #default PartialEq, #eq ::serde::Serialize),
+        quote!(Clone, Debug, #default PartialEq #eq),
     ));
     if let syn::Item::Struct(item) = &mut item {
         item.attrs = attrs;
@@ -223,22 +223,11 @@ fn emit_field(t: &Templates, field: &Field, docs: &Docs) -> syn::Field {
         Presence::Required => inner,
         Presence::Optional | Presence::Nullable => generic("Option", inner),
     };
-    let mut serde = Vec::new();
-    if crate::naming::unraw(&field.name) != field.wire {
-        let wire = &field.wire;
-        serde.push(quote!(rename = #wire));
-    }
-    if field.presence == Presence::Optional {
-        serde.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
     let mut emitted = t.field.fill(vec![
         ("__name", Fill::Ident(ident(&field.name))),
         ("__Ty", Fill::Type(field_ty)),
     ]);
     emitted.attrs = docs.attributes(&field.doc);
-    if !serde.is_empty() {
-        emitted.attrs.push(list_attr("serde", quote!(#(#serde),*)));
-    }
     emitted
 }
 
