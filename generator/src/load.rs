@@ -116,7 +116,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 /// Parses `text` as an OpenAPI 3.0 document, on up to `threads` threads.
 pub fn load(text: &str, threads: usize) -> Result<OpenAPI, Diagnostic> {
-    let value = json(text)?;
+    let value = json_on(text, threads)?;
     recognise(&value)?;
     convert(value, threads).map_err(|shape| {
         // Converting from a value loses the location; the parser finds it again from the text,
@@ -173,11 +173,95 @@ fn convert(value: Value, threads: usize) -> Result<OpenAPI, serde_json::Error> {
 
 /// `text` as a JSON value, read as [`load`] reads it, repeated keys refused.
 pub fn json(text: &str) -> Result<Value, Diagnostic> {
+    json_on(text, 1)
+}
+
+/// [`json`] on up to `threads` threads.
+fn json_on(text: &str, threads: usize) -> Result<Value, Diagnostic> {
+    if threads > 1 {
+        if let Some(value) = in_sections(text) {
+            return Ok(value);
+        }
+    }
     let Strict(value) = parse_document(text).map_err(|e| Diagnostic {
         location: e.location,
         ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
     })?;
     Ok(value)
+}
+
+/// A YAML document read as three documents side by side: what comes before its top-level
+/// `paths` and `components` keys, and each of those two. They are most of a spec, and the
+/// parser reads one document on one thread.
+///
+/// A line that starts at column 0 ends every block node before it, so each section is a
+/// document of its own, and the three together are the same mapping as the whole. Where that
+/// is not certain, this gives `None` and the caller reads the whole text, which also finds any
+/// error and its place: when the document is not a block mapping at column 0, has a document
+/// marker or a directive, or names either key twice; when a section does not read as a
+/// mapping by itself (a quoted scalar or a flow collection running on past the line that
+/// starts the next section, an alias of an anchor in another section); and when two sections
+/// have a key in common.
+fn in_sections(text: &str) -> Option<Value> {
+    if text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let mut starts = [None, None];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") || line.starts_with("...") || line.starts_with('%') {
+            return None;
+        }
+        for (key, start) in ["paths:", "components:"].iter().zip(&mut starts) {
+            let opens = line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#']));
+            if opens {
+                if start.is_some() {
+                    return None;
+                }
+                *start = Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    let [Some(paths), Some(components)] = starts else {
+        return None;
+    };
+    let (first, second) = (paths.min(components), paths.max(components));
+    let sections = [&text[..first], &text[first..second], &text[second..]];
+    let aside = if components == first { 1 } else { 2 };
+    let read = |section: &str| match parse_document::<Strict>(section) {
+        Ok(Strict(Value::Object(members))) => Some(members),
+        Ok(Strict(Value::Null)) => Some(serde_json::Map::new()),
+        _ => None,
+    };
+    let read = &read;
+    let mut members: [Option<serde_json::Map<String, Value>>; 3] = Default::default();
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("generator-components".to_owned())
+            .stack_size(crate::STACK)
+            .spawn_scoped(scope, move || read(sections[aside]))
+            .ok()?;
+        for (index, section) in sections.iter().enumerate() {
+            if index != aside {
+                members[index] = Some(read(section)?);
+            }
+        }
+        members[aside] = Some(other.join().ok()??);
+        Some(())
+    })?;
+    let mut document = serde_json::Map::new();
+    for section in members.into_iter().flatten() {
+        for (key, value) in section {
+            if document.contains_key(&key) {
+                return None;
+            }
+            document.insert(key, value);
+        }
+    }
+    Some(Value::Object(document))
 }
 
 /// `text` into `openapiv3` types straight from the parser, with none of the checks of [`load`].
@@ -268,6 +352,54 @@ components:
         assert_eq!(one, two);
         assert!(two.components.is_some_and(|c| c.schemas.contains_key("S")));
         assert!(two.extensions.contains_key("x-top"));
+    }
+
+    /// `text` read in sections and whole: the same value, or the same error in the same place.
+    fn same_in_sections(text: &str) {
+        match (json_on(text, 1), json_on(text, 2)) {
+            (Ok(whole), Ok(sections)) => assert_eq!(whole, sections, "{text}"),
+            (Err(whole), Err(sections)) => {
+                assert_eq!(whole.message, sections.message);
+                assert_eq!(whole.location, sections.location);
+            }
+            (whole, sections) => panic!("{text}\nwhole: {whole:?}\nin sections: {sections:?}"),
+        }
+    }
+
+    #[test]
+    fn sections_read_side_by_side_are_the_same_document() {
+        assert!(in_sections(SPLIT).is_some(), "the fixture is read in sections");
+        same_in_sections(SPLIT);
+        // Components before paths, a comment and an inline value on the lines that open them.
+        let reordered = "openapi: 3.0.3\ncomponents: # first\n  schemas: {S: {type: string}}\n\
+                         info: {title: t, version: '1'}\npaths: {}\n";
+        assert!(in_sections(reordered).is_some());
+        same_in_sections(reordered);
+    }
+
+    #[test]
+    fn what_sections_cannot_read_alike_is_read_whole() {
+        let cases = [
+            // An alias of an anchor in another section.
+            "openapi: 3.0.3\ninfo: &i {title: t, version: '1'}\npaths: {}\ncomponents:\n  x: *i\n",
+            // A quoted scalar that runs on past the line that opens a section.
+            "openapi: 3.0.3\ninfo: {title: \"t\n  \", version: '1'}\nx-a: \"a\npaths: b\"\ncomponents: {}\n",
+            // A flow collection that does.
+            "openapi: 3.0.3\nx-a: [1,\npaths: 2]\ncomponents: {}\npaths: {}\n",
+            // A key in two sections, and a section key twice.
+            "openapi: 3.0.3\npaths: {}\ninfo: {}\ncomponents: {}\ninfo: {}\n",
+            "openapi: 3.0.3\npaths: {}\ncomponents: {}\npaths: {}\n",
+            // A document marker, and a second document.
+            "---\nopenapi: 3.0.3\npaths: {}\ncomponents: {}\n",
+            "openapi: 3.0.3\npaths: {}\n---\ncomponents: {}\n",
+            // A syntax error in a section.
+            "openapi: 3.0.3\npaths: {}\ncomponents:\n  a: [\n",
+        ];
+        for case in cases {
+            same_in_sections(case);
+        }
+        assert!(in_sections(cases[0]).is_none());
+        assert!(in_sections(cases[3]).is_none());
     }
 
     #[test]
