@@ -116,7 +116,12 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 /// Parses `text` as an OpenAPI 3.0 document, on up to `threads` threads.
 pub fn load(text: &str, threads: usize) -> Result<OpenAPI, Diagnostic> {
-    let value = json_on(text, threads)?;
+    if threads > 1 {
+        if let Some(spec) = in_sections(text) {
+            return Ok(spec);
+        }
+    }
+    let value = json(text)?;
     recognise(&value)?;
     convert(value, threads).map_err(|shape| {
         // Converting from a value loses the location; the parser finds it again from the text,
@@ -173,16 +178,6 @@ fn convert(value: Value, threads: usize) -> Result<OpenAPI, serde_json::Error> {
 
 /// `text` as a JSON value, read as [`load`] reads it, repeated keys refused.
 pub fn json(text: &str) -> Result<Value, Diagnostic> {
-    json_on(text, 1)
-}
-
-/// [`json`] on up to `threads` threads.
-fn json_on(text: &str, threads: usize) -> Result<Value, Diagnostic> {
-    if threads > 1 {
-        if let Some(value) = in_sections(text) {
-            return Ok(value);
-        }
-    }
     let Strict(value) = parse_document(text).map_err(|e| Diagnostic {
         location: e.location,
         ..Diagnostic::error("", format!("not valid YAML or JSON: {}", e.message))
@@ -192,17 +187,17 @@ fn json_on(text: &str, threads: usize) -> Result<Value, Diagnostic> {
 
 /// A YAML document read as three documents side by side: what comes before its top-level
 /// `paths` and `components` keys, and each of those two. They are most of a spec, and the
-/// parser reads one document on one thread.
+/// parser reads one document on one thread; each section's thread also converts its part.
 ///
 /// A line that starts at column 0 ends every block node before it, so each section is a
 /// document of its own, and the three together are the same mapping as the whole. Where that
-/// is not certain, this gives `None` and the caller reads the whole text, which also finds any
-/// error and its place: when the document is not a block mapping at column 0, has a document
-/// marker or a directive, or names either key twice; when a section does not read as a
-/// mapping by itself (a quoted scalar or a flow collection running on past the line that
-/// starts the next section, an alias of an anchor in another section); and when two sections
-/// have a key in common.
-fn in_sections(text: &str) -> Option<Value> {
+/// is not certain, or anything fails, this gives `None` and the caller reads the whole text,
+/// which also finds any error and its place: when the document is not a block mapping at
+/// column 0, has a document marker or a directive, or names either key twice; when a section
+/// does not read as a mapping by itself (a quoted scalar or a flow collection running on past
+/// the line that starts the next section, an alias of an anchor in another section); when two
+/// sections have a key in common; and when the document is not OpenAPI 3.0, or not valid.
+fn in_sections(text: &str) -> Option<OpenAPI> {
     if text.trim_start().starts_with(['{', '[']) {
         return None;
     }
@@ -213,9 +208,9 @@ fn in_sections(text: &str) -> Option<Value> {
             return None;
         }
         for (key, start) in ["paths:", "components:"].iter().zip(&mut starts) {
-            let opens = line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#']));
+            let opens = line.strip_prefix(key).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#'])
+            });
             if opens {
                 if start.is_some() {
                     return None;
@@ -230,38 +225,61 @@ fn in_sections(text: &str) -> Option<Value> {
     };
     let (first, second) = (paths.min(components), paths.max(components));
     let sections = [&text[..first], &text[first..second], &text[second..]];
-    let aside = if components == first { 1 } else { 2 };
-    let read = |section: &str| match parse_document::<Strict>(section) {
-        Ok(Strict(Value::Object(members))) => Some(members),
-        Ok(Strict(Value::Null)) => Some(serde_json::Map::new()),
-        _ => None,
+    let (paths_at, components_at) = if paths == first { (1, 2) } else { (2, 1) };
+
+    /// A section's members, with the value of `key` taken out of them when it is given.
+    type Read = (serde_json::Map<String, Value>, Option<Value>);
+    let read = |section: &str, key: Option<&str>| -> Option<Read> {
+        let mut members = match parse_document::<Strict>(section).ok()?.0 {
+            Value::Object(members) => members,
+            Value::Null => serde_json::Map::new(),
+            _ => return None,
+        };
+        let taken = match key {
+            Some(key) => Some(members.shift_remove(key)?),
+            None => None,
+        };
+        Some((members, taken))
     };
-    let read = &read;
-    let mut members: [Option<serde_json::Map<String, Value>>; 3] = Default::default();
-    std::thread::scope(|scope| {
-        let other = std::thread::Builder::new()
+    let (mut sections_read, spec_paths, spec_components) = std::thread::scope(|scope| {
+        let aside = std::thread::Builder::new()
             .name("generator-components".to_owned())
             .stack_size(crate::STACK)
-            .spawn_scoped(scope, move || read(sections[aside]))
+            .spawn_scoped(scope, move || {
+                let (members, components) = read(sections[components_at], Some("components"))?;
+                let components: openapiv3::Components =
+                    serde_json::from_value(components?).ok()?;
+                Some((members, components))
+            })
             .ok()?;
-        for (index, section) in sections.iter().enumerate() {
-            if index != aside {
-                members[index] = Some(read(section)?);
-            }
-        }
-        members[aside] = Some(other.join().ok()??);
-        Some(())
+        let head = read(sections[0], None)?.0;
+        let (paths_members, paths) = read(sections[paths_at], Some("paths"))?;
+        let paths: openapiv3::Paths = serde_json::from_value(paths?).ok()?;
+        let (components_members, components) = aside.join().ok()??;
+        let mut members = [head, Default::default(), Default::default()];
+        members[paths_at] = paths_members;
+        members[components_at] = components_members;
+        Some((members, paths, components))
     })?;
     let mut document = serde_json::Map::new();
-    for section in members.into_iter().flatten() {
-        for (key, value) in section {
-            if document.contains_key(&key) {
+    for section in &mut sections_read {
+        for (key, value) in std::mem::take(section) {
+            if document.contains_key(&key) || key == "paths" || key == "components" {
                 return None;
             }
             document.insert(key, value);
         }
     }
-    Some(Value::Object(document))
+    let document = Value::Object(document);
+    recognise(&document).ok()?;
+    let Value::Object(mut document) = document else {
+        unreachable!("it was built as an object")
+    };
+    document.insert("paths".to_owned(), Value::Object(serde_json::Map::new()));
+    let mut spec: OpenAPI = serde_json::from_value(Value::Object(document)).ok()?;
+    spec.paths = spec_paths;
+    spec.components = Some(spec_components);
+    Some(spec)
 }
 
 /// `text` into `openapiv3` types straight from the parser, with none of the checks of [`load`].
@@ -354,9 +372,10 @@ components:
         assert!(two.extensions.contains_key("x-top"));
     }
 
-    /// `text` read in sections and whole: the same value, or the same error in the same place.
+    /// `text` loaded in sections and whole: the same document, or the same error in the same
+    /// place.
     fn same_in_sections(text: &str) {
-        match (json_on(text, 1), json_on(text, 2)) {
+        match (super::load(text, 1), super::load(text, 2)) {
             (Ok(whole), Ok(sections)) => assert_eq!(whole, sections, "{text}"),
             (Err(whole), Err(sections)) => {
                 assert_eq!(whole.message, sections.message);
