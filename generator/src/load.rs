@@ -247,8 +247,7 @@ fn in_sections(text: &str) -> Option<OpenAPI> {
             .stack_size(crate::STACK)
             .spawn_scoped(scope, move || {
                 let (members, components) = read(sections[components_at], Some("components"))?;
-                let components: openapiv3::Components =
-                    serde_json::from_value(components?).ok()?;
+                let components: openapiv3::Components = serde_json::from_value(components?).ok()?;
                 Some((members, components))
             })
             .ok()?;
@@ -387,7 +386,10 @@ components:
 
     #[test]
     fn sections_read_side_by_side_are_the_same_document() {
-        assert!(in_sections(SPLIT).is_some(), "the fixture is read in sections");
+        assert!(
+            in_sections(SPLIT).is_some(),
+            "the fixture is read in sections"
+        );
         same_in_sections(SPLIT);
         // Components before paths, a comment and an inline value on the lines that open them.
         let reordered = "openapi: 3.0.3\ncomponents: # first\n  schemas: {S: {type: string}}\n\

@@ -18,9 +18,9 @@
 //! - [`Fill::Exprs`]: the element `__name` of an array expression.
 //! - [`Fill::Args`]: the argument `__name: ...` of a function.
 //!
-//! The lists are moved in where they stand, so each may stand only once. A placeholder that a
-//! template does not have, or one left unfilled, is a fault in the emitter, caught by the
-//! snapshot tests as a debug assertion.
+//! The lists are moved in where they stand, so each may stand only once. A fill for a
+//! placeholder that the template does not have, or a placeholder left unfilled, is a fault in
+//! the emitter; debug builds, and so the tests, check both at every use.
 
 use proc_macro2::Ident;
 use syn::punctuated::Punctuated;
@@ -48,11 +48,30 @@ pub(crate) enum Fill {
 pub(crate) trait Template: Clone + Sized {
     fn visit(&mut self, filler: &mut Filler<'_>);
 
+    /// Runs any other visitor over `self`.
+    #[cfg(debug_assertions)]
+    fn visit_with(&mut self, visitor: &mut impl VisitMut);
+
     /// The template that `tokens` are.
     fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self>;
 
     /// A copy of `self` with each placeholder of `fills` replaced.
     fn fill(&self, fills: Vec<(&'static str, Fill)>) -> Self {
+        #[cfg(debug_assertions)]
+        {
+            let mut found = Placeholders::default();
+            let mut template = self.clone();
+            template.visit_with(&mut found);
+            let unfilled: Vec<_> = found
+                .0
+                .iter()
+                .filter(|name| !fills.iter().any(|(fill, _)| fill == name))
+                .collect();
+            assert!(
+                unfilled.is_empty(),
+                "placeholders left unfilled: {unfilled:?}"
+            );
+        }
         let mut copy = self.clone();
         let mut filler = Filler {
             used: vec![false; fills.len()],
@@ -61,7 +80,7 @@ pub(crate) trait Template: Clone + Sized {
         copy.visit(&mut filler);
         debug_assert!(
             filler.used.iter().all(|used| *used),
-            "a placeholder is not in its template: {:?}",
+            "fills for placeholders that the template does not have: {:?}",
             filler
                 .fills
                 .iter()
@@ -80,6 +99,11 @@ macro_rules! templates {
             impl Template for $ty {
                 fn visit(&mut self, filler: &mut Filler<'_>) {
                     filler.$visit(self);
+                }
+
+                #[cfg(debug_assertions)]
+                fn visit_with(&mut self, visitor: &mut impl VisitMut) {
+                    visitor.$visit(self);
                 }
 
                 fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self> {
@@ -103,6 +127,21 @@ templates! {
     FnArg => visit_fn_arg_mut, <FnArg as syn::parse::Parse>::parse;
 }
 
+/// The placeholders of a template, to check that a use fills them all.
+#[cfg(debug_assertions)]
+#[derive(Default)]
+struct Placeholders(std::collections::BTreeSet<String>);
+
+#[cfg(debug_assertions)]
+impl VisitMut for Placeholders {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        let name = ident.to_string();
+        if name.starts_with("__") {
+            self.0.insert(name);
+        }
+    }
+}
+
 /// The visitor that puts the fills in place.
 pub(crate) struct Filler<'a> {
     fills: Vec<(&'a str, Fill)>,
@@ -110,11 +149,13 @@ pub(crate) struct Filler<'a> {
 }
 
 impl Filler<'_> {
-    /// The fill for `ident`, if it is a placeholder with one.
-    fn find(&mut self, ident: &Ident) -> Option<&mut Fill> {
+    /// What `pick` takes from the fill for `ident`, if it is a placeholder with a fill of the
+    /// kind that `pick` wants; only then does the fill count as used.
+    fn find<T>(&mut self, ident: &Ident, pick: impl FnOnce(&mut Fill) -> Option<T>) -> Option<T> {
         let index = self.fills.iter().position(|(name, _)| ident == name)?;
+        let picked = pick(&mut self.fills[index].1)?;
         self.used[index] = true;
-        Some(&mut self.fills[index].1)
+        Some(picked)
     }
 
     /// The list that replaces the placeholder named `ident`, moved out of its fill.
@@ -123,7 +164,7 @@ impl Filler<'_> {
         ident: &Ident,
         take: impl Fn(&mut Fill) -> Option<&mut Vec<T>>,
     ) -> Option<Vec<T>> {
-        self.find(ident).and_then(take).map(std::mem::take)
+        self.find(ident, |fill| take(fill).map(std::mem::take))
     }
 
     /// Replaces each element of `list` that `key` names a placeholder with the fill's list.
@@ -185,15 +226,23 @@ fn lone_pat(pat: &Pat) -> Option<&Ident> {
 
 impl VisitMut for Filler<'_> {
     fn visit_ident_mut(&mut self, ident: &mut Ident) {
-        if let Some(Fill::Ident(fill)) = self.find(ident) {
-            *ident = fill.clone();
+        let fill = self.find(ident, |fill| match fill {
+            Fill::Ident(fill) => Some(fill.clone()),
+            _ => None,
+        });
+        if let Some(fill) = fill {
+            *ident = fill;
         }
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Some(name) = lone_expr(expr).cloned() {
-            if let Some(Fill::Expr(fill)) = self.find(&name) {
-                *expr = fill.clone();
+            let fill = self.find(&name, |fill| match fill {
+                Fill::Expr(fill) => Some(fill.clone()),
+                _ => None,
+            });
+            if let Some(fill) = fill {
+                *expr = fill;
                 return;
             }
         }
@@ -202,8 +251,12 @@ impl VisitMut for Filler<'_> {
 
     fn visit_pat_mut(&mut self, pat: &mut Pat) {
         if let Some(name) = lone_pat(pat).cloned() {
-            if let Some(Fill::Pat(fill)) = self.find(&name) {
-                *pat = fill.clone();
+            let fill = self.find(&name, |fill| match fill {
+                Fill::Pat(fill) => Some(fill.clone()),
+                _ => None,
+            });
+            if let Some(fill) = fill {
+                *pat = fill;
                 return;
             }
         }
@@ -213,8 +266,12 @@ impl VisitMut for Filler<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::Path(p) = ty {
             if let Some(name) = p.qself.is_none().then(|| lone(&p.path)).flatten().cloned() {
-                if let Some(Fill::Type(fill)) = self.find(&name) {
-                    *ty = fill.clone();
+                let fill = self.find(&name, |fill| match fill {
+                    Fill::Type(fill) => Some(fill.clone()),
+                    _ => None,
+                });
+                if let Some(fill) = fill {
+                    *ty = fill;
                     return;
                 }
             }
