@@ -174,12 +174,15 @@ impl<'a> Lowerer<'a> {
     /// Lowers a schema given in place. `name` is set for component schemas, which always get
     /// a definition of their own; inline ones get one only when they are objects or enums.
     fn item(&mut self, schema: &'a Schema, name: Option<String>, hint: &str, pointer: &str) -> Ty {
-        let doc = schema
-            .schema_data
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default();
+        // Only a definition has the schema's description as its doc; made where one is.
+        let doc = || {
+            schema
+                .schema_data
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default()
+        };
         let ty = if needs_definition(schema) {
             let name = match name {
                 Some(name) => name,
@@ -205,7 +208,7 @@ impl<'a> Lowerer<'a> {
             };
             self.define(TypeDef {
                 name: name.clone(),
-                doc,
+                doc: doc(),
                 kind,
             });
             Ty::Named(name)
@@ -215,7 +218,7 @@ impl<'a> Lowerer<'a> {
                 Some(name) => {
                     self.define(TypeDef {
                         name: name.clone(),
-                        doc,
+                        doc: doc(),
                         kind: TypeKind::Alias(ty),
                     });
                     Ty::Named(name)
