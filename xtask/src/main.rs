@@ -63,11 +63,13 @@ fn main() -> ExitCode {
     }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        // Standard error is unbuffered, and a diagnostic is printed in pieces: one write per
+        // line instead of one per piece.
         Some("codegen") => codegen::run(
             &args[1..],
             USAGE,
             &mut std::io::stdout(),
-            &mut std::io::stderr(),
+            &mut std::io::LineWriter::new(std::io::stderr()),
         ),
         Some("bench") => bench::run(&args[1..], USAGE),
         // Hidden: the floor that `bench` times, parsing the spec and nothing more.
