@@ -19,21 +19,17 @@ impl<'de> Deserialize<'de> for types::ApiResult {
                 self,
                 mut map: A,
             ) -> Result<types::ApiResult, A::Error> {
-                let mut field_result_code = None;
-                let mut field_result_message = None;
+                let mut object = types::ApiResult::default();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     match key.as_str() {
-                        "resultCode" => field_result_code = map.next_value()?,
-                        "resultMessage" => field_result_message = map.next_value()?,
+                        "resultCode" => object.result_code = map.next_value()?,
+                        "resultMessage" => object.result_message = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(types::ApiResult {
-                    result_code: field_result_code,
-                    result_message: field_result_message,
-                })
+                Ok(object)
             }
         }
         deserializer.deserialize_map(Members)
@@ -85,27 +81,19 @@ impl<'de> Deserialize<'de> for types::TokenFailResponse {
                 self,
                 mut map: A,
             ) -> Result<types::TokenFailResponse, A::Error> {
-                let mut field_result_code = None;
-                let mut field_result_message = None;
-                let mut field_action = None;
-                let mut field_response_content = None;
+                let mut object = types::TokenFailResponse::default();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     match key.as_str() {
-                        "resultCode" => field_result_code = map.next_value()?,
-                        "resultMessage" => field_result_message = map.next_value()?,
-                        "action" => field_action = map.next_value()?,
-                        "responseContent" => field_response_content = map.next_value()?,
+                        "resultCode" => object.result_code = map.next_value()?,
+                        "resultMessage" => object.result_message = map.next_value()?,
+                        "action" => object.action = map.next_value()?,
+                        "responseContent" => object.response_content = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(types::TokenFailResponse {
-                    result_code: field_result_code,
-                    result_message: field_result_message,
-                    action: field_action,
-                    response_content: field_response_content,
-                })
+                Ok(object)
             }
         }
         deserializer.deserialize_map(Members)

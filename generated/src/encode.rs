@@ -2,9 +2,10 @@
 // Do not edit by hand: change the spec or the generator, then run the command again.
 
 //! Encoding what goes into a request: path parameters as single path segments, query strings,
-//! and form bodies.
+//! form bodies, and the optional members of the objects that the types write.
 
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
 use crate::error::InvalidRequest;
 
@@ -74,6 +75,23 @@ fn form_escape(text: &str, out: &mut String) {
             out.push('+');
         }
         percent_encode(part, out);
+    }
+}
+
+/// Writes an optional member of an object under `key` when it is set, and nothing when it is
+/// `None`: one call per optional property in the generated `Serialize` impls.
+#[allow(
+    dead_code,
+    reason = "an API whose objects have no optional property never calls it"
+)]
+pub(crate) fn optional<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
     }
 }
 
@@ -156,6 +174,23 @@ mod tests {
             pairs,
             ["a+b=x%26y%3Dz%2B", "flag=true", "list=1", "list=2", "n=3"]
         );
+    }
+
+    /// An object with an optional member, written the way the generated impls write one.
+    struct Member(Option<u8>);
+
+    impl Serialize for Member {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            optional(&mut map, "n", &self.0)?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn optional_members_are_written_only_when_set() {
+        assert_eq!(serde_json::to_string(&Member(Some(7))).unwrap(), r#"{"n":7}"#);
+        assert_eq!(serde_json::to_string(&Member(None)).unwrap(), "{}");
     }
 
     #[test]

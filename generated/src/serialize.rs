@@ -4,17 +4,14 @@
 //! `Serialize` for the structs of [`types`](crate::types), written out.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::encode::optional;
 use crate::types;
 
 impl Serialize for types::ApiResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if self.result_code.is_some() {
-            map.serialize_entry("resultCode", &self.result_code)?;
-        }
-        if self.result_message.is_some() {
-            map.serialize_entry("resultMessage", &self.result_message)?;
-        }
+        optional(&mut map, "resultCode", &self.result_code)?;
+        optional(&mut map, "resultMessage", &self.result_message)?;
         map.end()
     }
 }
@@ -31,18 +28,10 @@ impl Serialize for types::TokenFailRequest {
 impl Serialize for types::TokenFailResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if self.result_code.is_some() {
-            map.serialize_entry("resultCode", &self.result_code)?;
-        }
-        if self.result_message.is_some() {
-            map.serialize_entry("resultMessage", &self.result_message)?;
-        }
-        if self.action.is_some() {
-            map.serialize_entry("action", &self.action)?;
-        }
-        if self.response_content.is_some() {
-            map.serialize_entry("responseContent", &self.response_content)?;
-        }
+        optional(&mut map, "resultCode", &self.result_code)?;
+        optional(&mut map, "resultMessage", &self.result_message)?;
+        optional(&mut map, "action", &self.action)?;
+        optional(&mut map, "responseContent", &self.response_content)?;
         map.end()
     }
 }

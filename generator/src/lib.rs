@@ -315,7 +315,7 @@ fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
         parts.push(Part::head(
             "src/serialize.rs",
             "`Serialize` for the structs of [`types`](crate::types), written out.",
-            |_| emit::serialize_head(),
+            |_| emit::serialize_head(api),
         ));
         for run in api.types.chunks(TYPES_PER_PART) {
             parts.push(Part::new("src/serialize.rs", move |_| emit::Section {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use syn::{Arm, FieldValue, Stmt};
+use syn::{Arm, Block, Expr, FieldValue, Stmt};
 
 use super::template::{Fill, Template, thread_templates};
 use super::{Piece, ident, str_expr, str_pat};
@@ -72,9 +72,7 @@ thread_templates! {
                         }
 
                         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<types::__Target, A::Error> {
-                            __slots;
-                            __members;
-                            Ok(types::__Target { __values: () })
+                            __read;
                         }
                     }
 
@@ -82,6 +80,17 @@ thread_templates! {
                 }
             }
         },
+        into_locals: Block = quote! {{
+            __slots;
+            __members;
+            Ok(types::__Target { __values: () })
+        }},
+        into_default: Block = quote! {{
+            let mut object = types::__Target::default();
+            __members;
+            Ok(object)
+        }},
+        member_of_object: Expr = quote!(object.__field),
         slot: Stmt = quote!(let mut __local = None;),
         extra_slot: Stmt = quote!(let mut __local = std::collections::BTreeMap::new();),
         required_arm: Arm = quote!(__wire => __local = Some(map.next_value()?),),
@@ -116,14 +125,22 @@ thread_templates! {
 /// `Deserialize` for a struct: the object's members read one by one and matched by name, with
 /// unknown ones skipped, or kept where the struct keeps additional properties. A required
 /// property that is missing is an error that names it; an optional or nullable one is `None`.
+///
+/// A struct without required properties has a `Default`, and its members are read straight
+/// into it; the others (and a struct with no members, which has nothing to read into) are read
+/// into a local variable each, checked once the object ends.
 fn emit_deserialize(t: &Templates, def: &TypeDef, s: &Struct) -> syn::Item {
-    let locals = locals(s);
-    let local = |field: &str| Fill::Ident(ident(&locals[field]));
-    let mut slots: Vec<Stmt> = s
-        .fields
-        .iter()
-        .map(|f| t.slot.fill(vec![("__local", local(&f.name))]))
-        .collect();
+    let target = || ("__Target", Fill::Ident(ident(&def.name)));
+    let empty = s.fields.is_empty() && s.additional.is_none();
+    let locals = (!s.default || empty).then(|| locals(s));
+    // Where the value of each field (or of the additional properties) is kept while reading.
+    let place = |field: &str| match &locals {
+        Some(locals) => Fill::Ident(ident(&locals[field])),
+        None => Fill::Expr(
+            t.member_of_object
+                .fill(vec![("__field", Fill::Ident(ident(field)))]),
+        ),
+    };
     let arms: Vec<Arm> = s
         .fields
         .iter()
@@ -134,44 +151,20 @@ fn emit_deserialize(t: &Templates, def: &TypeDef, s: &Struct) -> syn::Item {
             };
             arm.fill(vec![
                 ("__wire", Fill::Pat(str_pat(&f.wire))),
-                ("__local", local(&f.name)),
+                ("__local", place(&f.name)),
             ])
-        })
-        .collect();
-    let mut values: Vec<FieldValue> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let field = ("__field", Fill::Ident(ident(&f.name)));
-            match f.presence {
-                Presence::Required => t.required_value.fill(vec![
-                    field,
-                    ("__local", local(&f.name)),
-                    ("__wire", Fill::Expr(str_expr(&f.wire))),
-                ]),
-                Presence::Optional | Presence::Nullable => {
-                    t.value.fill(vec![field, ("__local", local(&f.name))])
-                }
-            }
         })
         .collect();
     // A key that no property has is kept where the struct keeps additional properties, and
     // skipped otherwise.
     let other = match &s.additional {
-        Some((field, _)) => {
-            slots.push(t.extra_slot.fill(vec![("__local", local(field))]));
-            values.push(t.value.fill(vec![
-                ("__field", Fill::Ident(ident(field))),
-                ("__local", local(field)),
-            ]));
-            match t.keep.fill(vec![("__local", local(field))]) {
-                Stmt::Expr(syn::Expr::Block(block), _) => block.block.stmts,
-                _ => unreachable!("the template is a block"),
-            }
-        }
+        Some((field, _)) => match t.keep.fill(vec![("__local", place(field))]) {
+            Stmt::Expr(syn::Expr::Block(block), _) => block.block.stmts,
+            _ => unreachable!("the template is a block"),
+        },
         None => vec![t.skip.clone()],
     };
-    let members = if arms.is_empty() && s.additional.is_none() {
+    let members = if empty {
         // Nothing to match: every member is skipped.
         t.skip_all.fill(vec![("__other", Fill::Stmts(other))])
     } else {
@@ -180,14 +173,60 @@ fn emit_deserialize(t: &Templates, def: &TypeDef, s: &Struct) -> syn::Item {
             ("__other", Fill::Stmts(other)),
         ])
     };
+    let read = match &locals {
+        None => t
+            .into_default
+            .fill(vec![target(), ("__members", Fill::Stmts(vec![members]))]),
+        Some(_) => t.into_locals.fill(vec![
+            target(),
+            ("__slots", Fill::Stmts(slots(t, s, &place))),
+            ("__members", Fill::Stmts(vec![members])),
+            ("__values", Fill::Values(values(t, s, &place))),
+        ]),
+    };
     let expecting = format!("an object of type {}", crate::naming::unraw(&def.name));
     t.deserialize.fill(vec![
-        ("__Target", Fill::Ident(ident(&def.name))),
+        target(),
         ("__expecting", Fill::Expr(str_expr(&expecting))),
-        ("__slots", Fill::Stmts(slots)),
-        ("__members", Fill::Stmts(vec![members])),
-        ("__values", Fill::Values(values)),
+        ("__read", Fill::Stmts(read.stmts)),
     ])
+}
+
+/// The local variables that a struct's members are read into, each `None` (or empty) at first.
+fn slots(t: &Templates, s: &Struct, place: &impl Fn(&str) -> Fill) -> Vec<Stmt> {
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| t.slot.fill(vec![("__local", place(&f.name))]));
+    let additional = s
+        .additional
+        .iter()
+        .map(|(field, _)| t.extra_slot.fill(vec![("__local", place(field))]));
+    fields.chain(additional).collect()
+}
+
+/// The struct's fields from the local variables, a missing required one an error.
+fn values(t: &Templates, s: &Struct, place: &impl Fn(&str) -> Fill) -> Vec<FieldValue> {
+    let fields = s.fields.iter().map(|f| {
+        let field = ("__field", Fill::Ident(ident(&f.name)));
+        match f.presence {
+            Presence::Required => t.required_value.fill(vec![
+                field,
+                ("__local", place(&f.name)),
+                ("__wire", Fill::Expr(str_expr(&f.wire))),
+            ]),
+            Presence::Optional | Presence::Nullable => {
+                t.value.fill(vec![field, ("__local", place(&f.name))])
+            }
+        }
+    });
+    let additional = s.additional.iter().map(|(field, _)| {
+        t.value.fill(vec![
+            ("__field", Fill::Ident(ident(field))),
+            ("__local", place(field)),
+        ])
+    });
+    fields.chain(additional).collect()
 }
 
 /// The local variable of each field (and of the additional properties) in `visit_map`:

@@ -13,13 +13,23 @@ use syn::Stmt;
 
 use super::template::{Fill, Template, thread_templates};
 use super::{Piece, ident, str_expr};
-use crate::model::{Presence, Struct, TypeDef, TypeKind};
+use crate::model::{Api, Presence, Struct, TypeDef, TypeKind};
 
 /// The imports that open `serialize.rs`.
-pub fn serialize_head() -> Vec<TokenStream> {
+pub fn serialize_head(api: &Api) -> Vec<TokenStream> {
+    let optional = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.presence == Presence::Optional),
+        _ => false,
+    });
+    let optional = optional.then(|| {
+        quote!(
+            use crate::encode::optional;
+        )
+    });
     vec![quote! {
         use serde::ser::{Serialize, SerializeMap, Serializer};
 
+        #optional
         use crate::types;
     }]
 }
@@ -56,11 +66,7 @@ thread_templates! {
             }
         },
         member: Stmt = quote!(map.serialize_entry(__wire, &self.__field)?;),
-        optional: Stmt = quote! {
-            if self.__field.is_some() {
-                map.serialize_entry(__wire, &self.__field)?;
-            }
-        },
+        optional: Stmt = quote!(optional(&mut map, __wire, &self.__field)?;),
         additional: Stmt = quote! {
             for (key, value) in &self.__field {
                 map.serialize_entry(key, value)?;

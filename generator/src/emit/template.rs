@@ -117,6 +117,7 @@ macro_rules! templates {
 templates! {
     syn::Item => visit_item_mut, <syn::Item as syn::parse::Parse>::parse;
     syn::ImplItem => visit_impl_item_mut, <syn::ImplItem as syn::parse::Parse>::parse;
+    Block => visit_block_mut, <Block as syn::parse::Parse>::parse;
     Stmt => visit_stmt_mut, <Stmt as syn::parse::Parse>::parse;
     Arm => visit_arm_mut, <Arm as syn::parse::Parse>::parse;
     Field => visit_field_mut, Field::parse_named;
