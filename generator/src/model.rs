@@ -1,8 +1,61 @@
 //! The model of the crate to generate: every type, operation and server, with its final Rust
 //! name. Lowering builds it from the spec; emitting reads only this, never the spec.
 
-/// Rustdoc lines, already made safe to print (see `docs`).
-pub type Doc = Vec<String>;
+/// Documentation as the spec gives it: its descriptions, and lines of the generator's own.
+///
+/// Descriptions are most of a spec's text, and turning them into rustdoc lines (see `docs`) is
+/// work that lowering, on one thread, would do before anything else could start; it is done
+/// where a doc is emitted instead, on whichever thread emits it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doc(Vec<Paragraph>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Paragraph {
+    /// A description from the spec: CommonMark, often with HTML in it.
+    Description(String),
+    /// A line of the generator's own, printed as it is.
+    Line(String),
+}
+
+impl Doc {
+    /// The doc that `description` is; empty when there is none.
+    pub fn description(description: Option<&str>) -> Self {
+        Self(
+            description
+                .map(|text| Paragraph::Description(text.to_owned()))
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// A doc of one line of the generator's own.
+    pub fn line(line: impl Into<String>) -> Self {
+        Self(vec![Paragraph::Line(line.into())])
+    }
+
+    /// `self`, then the paragraphs of `next`.
+    pub fn then(mut self, next: Doc) -> Self {
+        self.0.extend(next.0);
+        self
+    }
+
+    /// The rustdoc lines, safe to print: each paragraph's lines, and a blank line between two
+    /// paragraphs that have any.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for paragraph in &self.0 {
+            let more = match paragraph {
+                Paragraph::Description(text) => crate::docs::doc_lines(text),
+                Paragraph::Line(line) => vec![line.clone()],
+            };
+            if !more.is_empty() && !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(more);
+        }
+        lines
+    }
+}
 
 /// The whole crate to generate.
 #[derive(Clone, Debug, Default)]

@@ -76,7 +76,7 @@ fn mentions_types(op: &Operation) -> bool {
 
 fn emit_servers(servers: &[Server], docs: &Docs) -> Vec<TokenStream> {
     let names: Vec<_> = servers.iter().map(|s| ident(&s.name)).collect();
-    let server_docs = servers.iter().map(|s| docs.attrs(&s.doc));
+    let server_docs = servers.iter().map(|s| docs.attrs(&s.doc.lines()));
     let urls = servers.iter().map(|s| s.url.as_str());
     let count = Literal::usize_unsuffixed(servers.len());
     vec![
@@ -200,21 +200,24 @@ fn emit_operation(
         encoding == Some(BodyEncoding::Form) && op.form_name.as_deref() == Some(name);
     let mut doc = if form_variant {
         let main = crate::naming::unraw(&op.name);
-        vec![
-            format!(
-                "[`{main}`](Self::{main}), with the body sent as `application/x-www-form-urlencoded`."
-            ),
-            String::new(),
-            op.doc.last().cloned().unwrap_or_default(),
-        ]
+        vec![format!(
+            "[`{main}`](Self::{main}), with the body sent as `application/x-www-form-urlencoded`."
+        )]
     } else {
-        op.doc.clone()
+        op.doc.lines()
     };
+    if !doc.is_empty() {
+        doc.push(String::new());
+    }
+    doc.push(format!("`{} {}`", op.method, op.path));
     let param_docs: Vec<String> = op
         .params
         .iter()
-        .filter(|p| !p.doc.is_empty())
-        .map(|p| format!("- `{}`: {}", crate::naming::unraw(&p.name), p.doc.join(" ")))
+        .filter_map(|p| {
+            let lines = p.doc.lines();
+            let name = crate::naming::unraw(&p.name);
+            (!lines.is_empty()).then(|| format!("- `{name}`: {}", lines.join(" ")))
+        })
         .collect();
     if !param_docs.is_empty() {
         doc.push(String::new());
@@ -222,11 +225,12 @@ fn emit_operation(
         doc.push(String::new());
         doc.extend(param_docs);
     }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.doc.is_empty()) {
+    let body_doc = op.body.as_ref().map(|b| b.doc.lines()).unwrap_or_default();
+    if !body_doc.is_empty() {
         doc.push(String::new());
         doc.push("# Body".to_owned());
         doc.push(String::new());
-        doc.extend(body.doc.iter().cloned());
+        doc.extend(body_doc);
     }
     let mut attrs = docs.attributes(&doc);
     if op.deprecated {

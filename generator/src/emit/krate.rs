@@ -12,9 +12,10 @@ const MANIFEST: &str = include_str!("../../../templates/generated.toml");
 /// The inner docs and items of `lib.rs`.
 pub fn lib_file(api: &Api, with_examples: bool, docs: &Docs) -> Section {
     let mut doc = vec![format!("A client for {} {}.", api.title, api.version)];
-    if !api.doc.is_empty() {
+    let api_doc = api.doc.lines();
+    if !api_doc.is_empty() {
         doc.push(String::new());
-        doc.extend(api.doc.iter().cloned());
+        doc.extend(api_doc);
     }
     doc.extend(
         [

@@ -203,7 +203,7 @@ fn emit_struct(t: &Templates, def: &TypeDef, s: &Struct, docs: &Docs) -> syn::It
     // `Serialize` and `Deserialize` are written out, in `serialize.rs` and `deserialize.rs`.
     let eq = s.eq.then(|| quote!(, Eq));
     let default = s.default.then(|| quote!(Default,));
-    let mut attrs = docs.attributes(&def.doc);
+    let mut attrs = docs.attributes(&def.doc.lines());
     attrs.push(list_attr(
         "derive",
         quote!(Clone, Debug, #default PartialEq #eq),
@@ -227,7 +227,7 @@ fn emit_field(t: &Templates, field: &Field, docs: &Docs) -> syn::Field {
         ("__name", Fill::Ident(ident(&field.name))),
         ("__Ty", Fill::Type(field_ty)),
     ]);
-    emitted.attrs = docs.attributes(&field.doc);
+    emitted.attrs = docs.attributes(&field.doc.lines());
     emitted
 }
 
@@ -237,7 +237,7 @@ fn emit_alias(t: &Templates, def: &TypeDef, target: &Ty, docs: &Docs) -> syn::It
         ("__Target", Fill::Type(syn_ty(target, TypePath::Local))),
     ]);
     if let syn::Item::Type(item) = &mut item {
-        item.attrs = docs.attributes(&def.doc);
+        item.attrs = docs.attributes(&def.doc.lines());
     }
     item
 }
@@ -274,7 +274,7 @@ fn emit_enum(t: &Templates, def: &TypeDef, e: &Enum, docs: &Docs) -> Vec<Piece> 
     }
     .fill(vec![name(), other()]);
     if let syn::Item::Enum(item) = &mut definition {
-        item.attrs.splice(0..0, docs.attributes(&def.doc));
+        item.attrs.splice(0..0, docs.attributes(&def.doc.lines()));
         for (index, v) in e.variants.iter().enumerate() {
             let variant = syn::Variant {
                 attrs: docs.attributes(&[format!("`{}`", v.wire)]),
@@ -364,7 +364,7 @@ fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
 
 /// One variant per documented status, for operations whose statuses carry different bodies.
 fn emit_outcomes(def: &TypeDef, variants: &[OutcomeVariant], docs: &Docs) -> TokenStream {
-    let doc = docs.attrs(&def.doc);
+    let doc = docs.attrs(&def.doc.lines());
     let name = ident(&def.name);
     let variants = variants.iter().map(|v| {
         let variant = ident(&v.name);

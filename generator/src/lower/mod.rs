@@ -14,8 +14,7 @@ use openapiv3::OpenAPI;
 
 use crate::Selection;
 use crate::diag::Diagnostics;
-use crate::docs::doc_lines;
-use crate::model::{Api, ParamLocation, PathDefault, Server, Ty, TypeDef, TypeKind};
+use crate::model::{Api, Doc, ParamLocation, PathDefault, Server, Ty, TypeDef, TypeKind};
 use crate::naming::{self, Scope};
 
 /// Methods the client has whatever the spec says.
@@ -88,12 +87,7 @@ impl<'a> Lowerer<'a> {
         let api = Api {
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
-            doc: spec
-                .info
-                .description
-                .as_deref()
-                .map(doc_lines)
-                .unwrap_or_default(),
+            doc: Doc::description(spec.info.description.as_deref()),
             ..Api::default()
         };
         let mut lowerer = Self {
@@ -144,15 +138,8 @@ impl<'a> Lowerer<'a> {
             };
             let label = host.split('.').next().unwrap_or(host);
             let (name, _) = scope.claim(naming::variant_name(label));
-            let mut doc = server
-                .description
-                .as_deref()
-                .map(doc_lines)
-                .unwrap_or_default();
-            if !doc.is_empty() {
-                doc.push(String::new());
-            }
-            doc.push(format!("<{}>", server.url.trim_end_matches('/')));
+            let doc = Doc::description(server.description.as_deref())
+                .then(Doc::line(format!("<{}>", server.url.trim_end_matches('/'))));
             self.api.servers.push(Server {
                 name,
                 url: server.url.trim_end_matches('/').to_owned(),

@@ -12,10 +12,9 @@ use super::Lowerer;
 use super::examples::PendingExample;
 use crate::Selection;
 use crate::diag::pointer as child;
-use crate::docs::doc_lines;
 use crate::model::{
-    Body, BodyEncoding, Operation, OutcomeVariant, Param, ParamLocation, RequestBody, Response,
-    Segment, Status, Ty, TypeDef, TypeKind,
+    Body, BodyEncoding, Doc, Operation, OutcomeVariant, Param, ParamLocation, RequestBody,
+    Response, Segment, Status, Ty, TypeDef, TypeKind,
 };
 use crate::naming::{self, Scope};
 
@@ -189,32 +188,14 @@ impl<'a> Lowerer<'a> {
             &f.pointer,
         );
 
-        let mut doc = Vec::new();
-        for text in [&f.op.summary, &f.op.description].into_iter().flatten() {
-            let lines = doc_lines(text);
-            if !lines.is_empty() {
-                if !doc.is_empty() {
-                    doc.push(String::new());
-                }
-                doc.extend(lines);
-            }
-        }
-        if let Some(content) =
+        let content =
             f.op.extensions
                 .get("x-mint")
                 .and_then(|m| m.get("content"))
-                .and_then(|c| c.as_str())
-        {
-            let lines = doc_lines(content);
-            if !lines.is_empty() && !doc.is_empty() {
-                doc.push(String::new());
-            }
-            doc.extend(lines);
-        }
-        if !doc.is_empty() {
-            doc.push(String::new());
-        }
-        doc.push(format!("`{} {}`", f.method.to_uppercase(), f.path));
+                .and_then(|c| c.as_str());
+        let doc = Doc::description(f.op.summary.as_deref())
+            .then(Doc::description(f.op.description.as_deref()))
+            .then(Doc::description(content));
 
         self.api.operations.push(Operation {
             name,
@@ -334,11 +315,7 @@ impl<'a> Lowerer<'a> {
             location,
             ty,
             required,
-            doc: data
-                .description
-                .as_deref()
-                .map(doc_lines)
-                .unwrap_or_default(),
+            doc: Doc::description(data.description.as_deref()),
         })
     }
 
@@ -513,11 +490,7 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
-        let doc = body
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default();
+        let doc = Doc::description(body.description.as_deref());
         let body = RequestBody {
             ty,
             required: body.required,
@@ -687,7 +660,7 @@ impl<'a> Lowerer<'a> {
         }
         self.define(TypeDef {
             name: name.clone(),
-            doc: vec![doc.to_owned()],
+            doc: Doc::line(doc),
             kind: TypeKind::Outcomes(variants),
         });
         (Ty::Named(name), responses)

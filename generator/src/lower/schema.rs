@@ -10,8 +10,7 @@ use openapiv3::{
 
 use super::Lowerer;
 use crate::diag::pointer as child;
-use crate::docs::doc_lines;
-use crate::model::{Enum, EnumRepr, Field, Presence, Struct, Ty, TypeDef, TypeKind, Variant};
+use crate::model::{Doc, Enum, EnumRepr, Field, Presence, Struct, Ty, TypeDef, TypeKind, Variant};
 use crate::naming::{self, Scope};
 
 /// How deep `allOf` may nest before the spec is taken to be cyclic.
@@ -130,7 +129,7 @@ impl<'a> Lowerer<'a> {
                 let target = self.reference(reference, &pointer);
                 self.define(TypeDef {
                     name: type_name.clone(),
-                    doc: Vec::new(),
+                    doc: Doc::default(),
                     kind: TypeKind::Alias(target),
                 });
                 Ty::Named(type_name)
@@ -175,14 +174,7 @@ impl<'a> Lowerer<'a> {
     /// a definition of their own; inline ones get one only when they are objects or enums.
     fn item(&mut self, schema: &'a Schema, name: Option<String>, hint: &str, pointer: &str) -> Ty {
         // Only a definition has the schema's description as its doc; made where one is.
-        let doc = || {
-            schema
-                .schema_data
-                .description
-                .as_deref()
-                .map(doc_lines)
-                .unwrap_or_default()
-        };
+        let doc = || Doc::description(schema.schema_data.description.as_deref());
         let ty = if needs_definition(schema) {
             let name = match name {
                 Some(name) => name,
@@ -372,10 +364,7 @@ impl<'a> Lowerer<'a> {
             let ty = self.boxed_schema(prop.schema, &prop.hint, &prop.pointer);
             let item = prop.schema.as_item();
             let read_only = item.is_some_and(|s| s.schema_data.read_only);
-            let doc = item
-                .and_then(|s| s.schema_data.description.as_deref())
-                .map(doc_lines)
-                .unwrap_or_default();
+            let doc = Doc::description(item.and_then(|s| s.schema_data.description.as_deref()));
             let required = members.required.contains(prop.wire) && !read_only;
             let (ty, presence) = match (ty, required) {
                 (Ty::Option(inner), true) => (*inner, Presence::Nullable),
