@@ -189,7 +189,10 @@ mod tests {
 
     #[test]
     fn optional_members_are_written_only_when_set() {
-        assert_eq!(serde_json::to_string(&Member(Some(7))).unwrap(), r#"{"n":7}"#);
+        assert_eq!(
+            serde_json::to_string(&Member(Some(7))).unwrap(),
+            r#"{"n":7}"#
+        );
         assert_eq!(serde_json::to_string(&Member(None)).unwrap(), "{}");
     }
 
