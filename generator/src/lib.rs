@@ -165,8 +165,8 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     let spec = load::load(text, jobs)?;
     let mut diags = Diagnostics::default();
     let api = lower::lower(&spec, &settings.selection, &mut diags);
-    diags.locate_in(text);
     if diags.has_errors() {
+        diags.locate_in(text);
         return Err(diags);
     }
 
@@ -178,10 +178,28 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     let header = print::header(&provenance);
     let with_examples = settings.example_tests && !api.examples.is_empty();
     let parts = parts(&api, with_examples);
-    let printed = in_parallel(parts.len(), jobs, |index| {
-        let docs = emit::Docs::default();
-        let section = (parts[index].emit)(&docs);
-        print::section(section, &docs.into_lines())
+    // What the files do not need is done beside them rather than before or after: placing the
+    // warnings in the spec's text, listing the surface, and freeing the spec.
+    let aside = || {
+        diags.locate_in(text);
+        drop(spec);
+        surface::listing(&api)
+    };
+    let (printed, surface) = std::thread::scope(|scope| {
+        let aside = std::thread::Builder::new()
+            .name("generator-aside".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, aside)
+            .map_err(|e| {
+                Diagnostic::error("", format!("cannot start the generator's thread: {e}"))
+            })?;
+        let printed = in_parallel(parts.len(), jobs, |index| {
+            let docs = emit::Docs::default();
+            let section = (parts[index].emit)(&docs);
+            print::section(section, &docs.into_lines())
+        })?;
+        let surface = aside.join().map_err(internal_failure)?;
+        Ok::<_, Diagnostic>((printed, surface))
     })?;
     let mut files: Vec<File> = Vec::new();
     for (part, text) in parts.iter().zip(printed) {
@@ -238,7 +256,7 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     Ok(Output {
         files,
         warnings: diags,
-        surface: surface::listing(&api),
+        surface,
     })
 }
 
