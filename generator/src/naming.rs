@@ -2,7 +2,7 @@
 //! itself, names that would shadow well-known items, and collisions between names that differ
 //! in the spec but not after conversion.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -97,6 +97,39 @@ fn shorten(name: String) -> String {
         .min()
         .unwrap_or(name.len());
     format!("{}{}", &name[..first_end.min(MAX_TYPE_NAME)], &name[tail..])
+}
+
+/// Names already converted, by the spec's spelling: the same property names and enum values
+/// come back schema after schema, and case conversion is much of lowering's work otherwise.
+#[derive(Debug, Default)]
+pub struct Memo {
+    values: HashMap<String, String>,
+    variants: HashMap<String, String>,
+}
+
+impl Memo {
+    /// [`value_name`], converted once per spelling.
+    pub fn value_name(&mut self, raw: &str) -> String {
+        remembered(&mut self.values, raw, value_name)
+    }
+
+    /// [`variant_name`], converted once per spelling.
+    pub fn variant_name(&mut self, raw: &str) -> String {
+        remembered(&mut self.variants, raw, variant_name)
+    }
+}
+
+fn remembered(
+    names: &mut HashMap<String, String>,
+    raw: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    if let Some(name) = names.get(raw) {
+        return name.clone();
+    }
+    let name = convert(raw);
+    names.insert(raw.to_owned(), name.clone());
+    name
 }
 
 /// The name of the type that a schema called `raw` becomes.

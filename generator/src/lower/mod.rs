@@ -54,6 +54,7 @@ pub(crate) struct Lowerer<'a> {
     type_scope: Scope,
     method_scope: Scope,
     example_scope: Scope,
+    names: naming::Memo,
     /// The type name of every component schema, claimed before anything else.
     component_names: BTreeMap<String, String>,
     /// The type name given to the schema at each pointer.
@@ -96,6 +97,7 @@ impl<'a> Lowerer<'a> {
             type_scope,
             method_scope: Scope::with_reserved(CLIENT_METHODS),
             example_scope: Scope::with_reserved(&["round_trip", "same"]),
+            names: naming::Memo::default(),
             component_names,
             by_pointer: BTreeMap::new(),
             types: BTreeMap::new(),

@@ -349,7 +349,7 @@ impl<'a> Lowerer<'a> {
             if seen[prop.wire] != i {
                 continue;
             }
-            let wanted = naming::value_name(prop.wire);
+            let wanted = self.names.value_name(prop.wire);
             let (field_name, changed) = scope.claim(wanted.clone());
             if changed {
                 self.diags.warning(
@@ -511,9 +511,9 @@ impl<'a> Lowerer<'a> {
             }
             let wanted = match wire.strip_prefix('-') {
                 Some(digits) if repr == EnumRepr::Integer => {
-                    naming::variant_name(&format!("minus {digits}"))
+                    self.names.variant_name(&format!("minus {digits}"))
                 }
-                _ => naming::variant_name(&wire),
+                _ => self.names.variant_name(&wire),
             };
             let (name, changed) = scope.claim(wanted.clone());
             if changed {
