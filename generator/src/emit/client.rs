@@ -4,7 +4,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use quote::ToTokens;
 use syn::{Arm, Expr, FnArg, Pat, Stmt, Type};
 
 use super::template::{Fill, Template, thread_templates};
@@ -449,13 +448,14 @@ fn emit_arms(t: &Templates, op: &Operation) -> Vec<Arm> {
     arms
 }
 
-/// Arms for `responses`, joining statuses whose handling is the same.
+/// Arms for `responses`, joining statuses whose handling is the same: what `handle` makes of a
+/// response depends on the kind of its body and on its variant of an outcome enum, if any.
 fn group<'r>(
     t: &Templates,
     responses: impl Iterator<Item = &'r Response>,
     handle: impl Fn(&Response) -> Expr,
 ) -> Vec<Arm> {
-    let mut groups: Vec<(Vec<Pat>, String, Expr)> = Vec::new();
+    let mut groups: Vec<(Vec<Pat>, _, Expr)> = Vec::new();
     for response in responses {
         let pattern = match response.status {
             Status::Code(code) => Pat::Lit(number(code)),
@@ -466,11 +466,13 @@ fn group<'r>(
                 end: Some(Box::new(Expr::Lit(number(n * 100 + 99)))),
             }),
         };
-        let handling = handle(response);
-        let key = handling.to_token_stream().to_string();
+        let key = (
+            std::mem::discriminant(&response.body),
+            response.variant.as_deref(),
+        );
         match groups.iter_mut().find(|(_, k, _)| *k == key) {
             Some((patterns, _, _)) => patterns.push(pattern),
-            None => groups.push((vec![pattern], key, handling)),
+            None => groups.push((vec![pattern], key, handle(response))),
         }
     }
     groups

@@ -10,7 +10,7 @@ mod types;
 
 use std::cell::RefCell;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::model::Ty;
@@ -74,7 +74,7 @@ impl Docs {
                 meta: syn::Meta::NameValue(syn::MetaNameValue {
                     path: syn::Path::from(ident("doc")),
                     eq_token: Default::default(),
-                    value: literal(syn::Lit::new(number)),
+                    value: str_expr(&number),
                 }),
             })
             .collect()
@@ -86,12 +86,13 @@ impl Docs {
         quote!(#(#![doc = #numbers])*)
     }
 
-    fn keep(&self, lines: &[String]) -> Vec<Literal> {
+    /// Keeps `lines`, and gives the number of each, as the text of its attribute.
+    fn keep(&self, lines: &[String]) -> Vec<String> {
         let mut kept = self.0.borrow_mut();
         lines
             .iter()
             .map(|line| {
-                let number = Literal::string(&kept.len().to_string());
+                let number = kept.len().to_string();
                 kept.push(doc_text(line));
                 number
             })
