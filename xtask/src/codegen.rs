@@ -193,10 +193,11 @@ fn shown(path: &Path, root: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// What happens to one file of the output directory.
-enum Change {
+/// What happens to one file of the output directory; what is written is borrowed from the
+/// generator's output.
+enum Change<'a> {
     Unchanged,
-    Write(String),
+    Write(&'a str),
     Remove,
 }
 
@@ -267,7 +268,10 @@ fn codegen(
 
 /// Decides every file's fate, refusing before anything is written to overwrite a file that
 /// the generator did not write.
-fn plan(out: &Path, files: &[generator::File]) -> Result<Vec<(String, Change)>, Failure> {
+fn plan<'a>(
+    out: &Path,
+    files: &'a [generator::File],
+) -> Result<Vec<(String, Change<'a>)>, Failure> {
     let mut plan = Vec::new();
     let mut produced = BTreeSet::new();
     for file in files {
@@ -275,7 +279,7 @@ fn plan(out: &Path, files: &[generator::File]) -> Result<Vec<(String, Change)>, 
         let target = out.join(&file.path);
         let change = match fs::read(&target) {
             Ok(existing) if existing == file.contents.as_bytes() => Change::Unchanged,
-            Ok(existing) if is_generated(&existing) => Change::Write(file.contents.clone()),
+            Ok(existing) if is_generated(&existing) => Change::Write(&file.contents),
             Ok(_) => {
                 return Err(Failure::new(format!(
                     "refusing to overwrite {}: it has no `{GENERATED_MARKER}` header, so the \
@@ -283,7 +287,7 @@ fn plan(out: &Path, files: &[generator::File]) -> Result<Vec<(String, Change)>, 
                     target.display()
                 )));
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Change::Write(file.contents.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Change::Write(&file.contents),
             Err(e) => return Err(Failure::io(format!("cannot read {}", target.display()), e)),
         };
         plan.push((file.path.clone(), change));
