@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value as Json, json};
 
-use measure::{Measured, Plan, measure, remove_dir};
+use measure::{Job, Measured, Plan, Turn, measure_in_turns, remove_dir};
 use report::{Report, Row, Status, Value};
 use tools::{Kind, Tool};
 
@@ -45,7 +45,11 @@ struct Options {
     smoke: bool,
     out: Option<PathBuf>,
     full_spec: PathBuf,
+    /// Timed generation runs of this project and of the floor, which take turns.
+    own_runs: usize,
+    /// Timed runs of progenitor, and of every compile.
     runs: usize,
+    /// Timed runs of OpenAPI Generator, generating and compiling.
     slow_runs: usize,
     synthetic: usize,
     cache: Option<PathBuf>,
@@ -104,6 +108,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         smoke: false,
         out: None,
         full_spec: workspace_root().join(DEFAULT_FULL_SPEC),
+        own_runs: 11,
         runs: 5,
         slow_runs: 3,
         synthetic: 2000,
@@ -131,6 +136,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--out" => options.out = Some(PathBuf::from(value()?)),
             "--full-spec" => options.full_spec = PathBuf::from(value()?),
             "--cache" => options.cache = Some(PathBuf::from(value()?)),
+            "--own-runs" => options.own_runs = count(arg, &value()?)?,
             "--runs" => options.runs = count(arg, &value()?)?,
             "--slow-runs" => options.slow_runs = count(arg, &value()?)?,
             "--synthetic-operations" => options.synthetic = count(arg, &value()?)?,
@@ -473,8 +479,9 @@ struct Bench<'a> {
 impl Bench<'_> {
     fn plan(&self, kind: Kind) -> Plan {
         let runs = match kind {
+            Kind::Ours | Kind::Floor => self.options.own_runs,
+            Kind::Progenitor => self.options.runs,
             Kind::OpenApiGenerator => self.options.slow_runs,
-            _ => self.options.runs,
         };
         match self.options.smoke {
             true => Plan {
@@ -500,15 +507,33 @@ impl Bench<'_> {
 
     /// Generates `spec` with `tool` as `plan` says, from an empty output directory each time.
     fn generate(&self, tool: &Tool, spec: &Spec, plan: Plan) -> Result<Measured, String> {
-        let out = self.output_dir(tool, spec);
-        let log = self
-            .places
-            .work
-            .join("logs")
-            .join(tool.slug)
-            .join(spec.slug());
-        let job = tool.job(&spec.path, &out, log);
-        measure(&job, plan, &mut || remove_dir(&out))
+        self.generate_in_turns(&[tool], spec, plan).remove(0)
+    }
+
+    /// Generates `spec` with each of `tools` as `plan` says, one run of each in turn.
+    fn generate_in_turns(
+        &self,
+        tools: &[&Tool],
+        spec: &Spec,
+        plan: Plan,
+    ) -> Vec<Result<Measured, String>> {
+        let log = |tool: &Tool| {
+            let logs = self.places.work.join("logs");
+            logs.join(tool.slug).join(spec.slug())
+        };
+        let outs: Vec<PathBuf> = tools.iter().map(|t| self.output_dir(t, spec)).collect();
+        let jobs: Vec<Job> = tools
+            .iter()
+            .zip(&outs)
+            .map(|(tool, out)| tool.job(&spec.path, out, log(tool)))
+            .collect();
+        let mut cleaners: Vec<_> = outs.iter().map(|out| move || remove_dir(out)).collect();
+        let mut turns: Vec<Turn<'_, '_>> = jobs
+            .iter()
+            .zip(&mut cleaners)
+            .map(|(job, clean)| (job, clean as &mut dyn FnMut() -> Result<(), String>))
+            .collect();
+        measure_in_turns(&mut turns, plan)
     }
 
     /// The lines of `tool`'s output for `spec`.
@@ -528,6 +553,29 @@ impl Bench<'_> {
     /// Generation time, peak memory and lines of output of every tool on `spec`.
     fn generation(&mut self, spec: &Spec, tools: &[Slot]) {
         let (mut times, mut memory, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        // This project and the floor take turns, run by run, so that their ratio, the closest
+        // of the targets, does not depend on what else the machine did while one of them ran.
+        let paired: Vec<&Tool> = tools
+            .iter()
+            .flatten()
+            .filter(|t| matches!(t.kind, Kind::Ours | Kind::Floor))
+            .collect();
+        let plan = self.plan(Kind::Ours);
+        if !paired.is_empty() {
+            let names: Vec<&str> = paired.iter().map(|t| t.name.as_str()).collect();
+            eprintln!(
+                "bench: {} on {}, in turns ({} run(s) each after {} warm-up)",
+                names.join(" and "),
+                spec.name,
+                plan.runs,
+                plan.warmups
+            );
+        }
+        let mut in_turns: BTreeMap<&str, Result<Measured, String>> = paired
+            .iter()
+            .map(|t| t.slug)
+            .zip(self.generate_in_turns(&paired, spec, plan))
+            .collect();
         for slot in tools {
             let tool = match slot {
                 Ok(tool) => tool,
@@ -538,11 +586,17 @@ impl Bench<'_> {
                 }
             };
             let plan = self.plan(tool.kind);
-            eprintln!(
-                "bench: {} on {} ({} run(s) after {} warm-up)",
-                tool.name, spec.name, plan.runs, plan.warmups
-            );
-            match self.generate(tool, spec, plan) {
+            let measured = match in_turns.remove(tool.slug) {
+                Some(measured) => measured,
+                None => {
+                    eprintln!(
+                        "bench: {} on {} ({} run(s) after {} warm-up)",
+                        tool.name, spec.name, plan.runs, plan.warmups
+                    );
+                    self.generate(tool, spec, plan)
+                }
+            };
+            match measured {
                 Ok(m) => {
                     let row = Row::new("generation time", &spec.name, &tool.name, time(&m));
                     times.push(row.note(runs_note(plan)));
@@ -603,7 +657,10 @@ impl Bench<'_> {
         let target = self.places.work.join("cargo-target").join(tool.slug);
         let logs = self.places.work.join("logs").join("compile");
         let logs = logs.join(tool.slug).join(spec.slug());
-        let runs = self.plan(tool.kind).runs;
+        let runs = match tool.kind {
+            Kind::OpenApiGenerator => self.options.slow_runs,
+            _ => self.options.runs,
+        };
         eprintln!(
             "bench: compiling {}'s output for {} (its dependencies first, then {runs} run(s) \
              each of check and build)",
@@ -863,8 +920,10 @@ fn preamble(options: &Options, load: &[Option<f64>; 2]) -> Vec<String> {
     let runs = match options.smoke {
         true => "from one run per tool and spec, without warm-up".to_owned(),
         false => format!(
-            "medians of {} runs ({} for OpenAPI Generator) after one warm-up",
-            options.runs, options.slow_runs
+            "medians of {} runs for this project and the floor, which take turns run by run, \
+             {} for progenitor and {} for OpenAPI Generator, each after one warm-up; compiles \
+             take {} runs ({} for OpenAPI Generator's output)",
+            options.own_runs, options.runs, options.slow_runs, options.runs, options.slow_runs
         ),
     };
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -928,12 +987,13 @@ fn settings(options: &Options, specs: &[Spec], tools: &[Slot], places: &Places) 
             Err(m) => json!({"name": m.name, "installed": false, "error": m.why}),
         })
         .collect();
-    let (runs, slow_runs, warmups) = match options.smoke {
-        true => (1, 1, 0),
-        false => (options.runs, options.slow_runs, 1),
+    let (own_runs, runs, slow_runs, warmups) = match options.smoke {
+        true => (1, 1, 1, 0),
+        false => (options.own_runs, options.runs, options.slow_runs, 1),
     };
     json!({
         "mode": if options.smoke { "smoke" } else { "full" },
+        "own_runs": own_runs,
         "runs": runs,
         "slow_runs": slow_runs,
         "warmups": warmups,

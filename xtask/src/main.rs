@@ -12,8 +12,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask test
-       cargo xtask bench [--smoke] [--out DIR] [--full-spec PATH] [--runs N] [--slow-runs N]
-                         [--synthetic-operations N] [--cache DIR] [--no-compile]
+       cargo xtask bench [--smoke] [--out DIR] [--full-spec PATH] [--own-runs N] [--runs N]
+                         [--slow-runs N] [--synthetic-operations N] [--cache DIR]
+                         [--no-compile]
        cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
                            [--operation ID]... [--tag TAG]... [--standalone]
                            [--no-example-tests] [--jobs N]
@@ -38,7 +39,9 @@ OpenAPI Generator and the parse floor, and writes it as bench.md and bench.json:
   --out DIR           where to write the table (default: target/bench)
   --full-spec PATH    the full spec (default: ../shared/specs/authlete-3.0.16.yaml, from the
                       workspace root)
-  --runs N            timed runs per tool and spec, after one warm-up (default: 5)
+  --own-runs N        timed runs of this project and of the parse floor per spec, taken in
+                      turns, after one warm-up (default: 11)
+  --runs N            the same for progenitor, and runs of each compile (default: 5)
   --slow-runs N       the same for OpenAPI Generator (default: 3)
   --synthetic-operations N
                       operations of the large synthetic spec (default: 2000)

@@ -216,36 +216,67 @@ pub struct Plan {
     pub memory: bool,
 }
 
-/// Runs `job` as `plan` says, calling `before` ahead of every run (outside the timing) to put
-/// its inputs and outputs back as they were.
+/// A job to measure, with what puts its inputs and outputs back as they were before each run
+/// (outside the timing).
+pub type Turn<'j, 'b> = (&'j Job, &'b mut dyn FnMut() -> Result<(), String>);
+
+/// Runs `job` as `plan` says, calling `before` ahead of every run.
 pub fn measure(
     job: &Job,
     plan: Plan,
     before: &mut dyn FnMut() -> Result<(), String>,
 ) -> Result<Measured, String> {
+    let mut turns = [(job, before)];
+    measure_in_turns(&mut turns, plan).remove(0)
+}
+
+/// Runs every job of `turns` as `plan` says, one run of each in turn, so that whatever else the
+/// machine is doing at a moment weighs on all of them alike: the ratio of their times is then
+/// the ratio of their costs, even where their absolute times drift. A job that fails is
+/// dropped from the turns that follow; the others go on.
+pub fn measure_in_turns(turns: &mut [Turn<'_, '_>], plan: Plan) -> Vec<Result<Measured, String>> {
     let single = plan.warmups == 0 && plan.runs == 1;
     // Without the measurer the times still count; the table says why memory is missing.
     let plan = Plan {
         memory: plan.memory && can_measure_memory(),
         ..plan
     };
+    let mut results: Vec<Result<Measured, String>> = turns
+        .iter()
+        .map(|_| {
+            Ok(Measured {
+                times: Vec::with_capacity(plan.runs),
+                peak_memory: None,
+            })
+        })
+        .collect();
+    // Runs every job that has not failed once more: `timed` says whether the run counts, and
+    // `memory` whether it measures peak memory.
+    let mut round = |results: &mut Vec<Result<Measured, String>>, timed: bool, memory: bool| {
+        for ((job, before), result) in turns.iter_mut().zip(results.iter_mut()) {
+            let Ok(measured) = result else { continue };
+            let run = before().and_then(|()| job.run_once(memory));
+            match run {
+                Ok((time, rss)) => {
+                    if timed {
+                        measured.times.push(time);
+                    }
+                    measured.peak_memory = rss.or(measured.peak_memory);
+                }
+                Err(why) => *result = Err(why),
+            }
+        }
+    };
     for _ in 0..plan.warmups {
-        before()?;
-        job.run_once(false)?;
+        round(&mut results, false, false);
     }
-    let mut times = Vec::with_capacity(plan.runs);
-    let mut peak_memory = None;
     for _ in 0..plan.runs.max(1) {
-        before()?;
-        let (time, rss) = job.run_once(single && plan.memory)?;
-        times.push(time);
-        peak_memory = peak_memory.or(rss);
+        round(&mut results, true, single && plan.memory);
     }
     if plan.memory && !single {
-        before()?;
-        peak_memory = job.run_once(true)?.1;
+        round(&mut results, false, true);
     }
-    Ok(Measured { times, peak_memory })
+    results
 }
 
 /// Whether peak memory can be measured here.
