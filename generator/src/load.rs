@@ -104,11 +104,16 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if entries.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            match entries.entry(key) {
+                serde_json::map::Entry::Occupied(entry) => {
+                    let key = entry.key();
+                    return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                }
+                serde_json::map::Entry::Vacant(entry) => {
+                    let Strict(value) = map.next_value()?;
+                    entry.insert(value);
+                }
             }
-            let Strict(value) = map.next_value()?;
-            entries.insert(key, value);
         }
         Ok(Value::Object(entries))
     }

@@ -3,7 +3,8 @@
 
 use quote::quote;
 
-use super::{Docs, Piece, Section, TypePath, ident, ty};
+use super::template::{Fill, Template, thread_templates};
+use super::{Docs, Piece, Section, TypePath, ident, str_expr, syn_ty};
 use crate::model::{Api, TypeKind};
 
 /// The manifest of the generated crate, hand-written in `templates/`.
@@ -160,7 +161,7 @@ pub fn example_tests(api: &Api, docs: &Docs) -> Section {
             .to_owned(),
         "and serializes back to the same JSON.".to_owned(),
     ]);
-    let mut items = vec![
+    let items = vec![
         quote! {
             fn round_trip<T>(json: &str)
             where
@@ -192,21 +193,34 @@ pub fn example_tests(api: &Api, docs: &Docs) -> Section {
             }
         },
     ];
-    for example in &api.examples {
-        let name = ident(&example.name);
-        let target = ty(&example.ty, TypePath::Crate);
-        let json = serde_json::to_string(&example.value).unwrap_or_default();
-        let doc = docs.attrs(&[format!("`{}`", example.pointer)]);
-        items.push(quote! {
-            #doc
-            #[test]
-            fn #name() {
-                round_trip::<#target>(#json);
+    let mut items: Vec<Piece> = items.into_iter().map(Piece::from).collect();
+    Templates::with(|t| {
+        for example in &api.examples {
+            let json = serde_json::to_string(&example.value).unwrap_or_default();
+            let mut test = t.example_test.fill(vec![
+                ("__name", Fill::Ident(ident(&example.name))),
+                ("__Target", Fill::Type(syn_ty(&example.ty, TypePath::Crate))),
+                ("__json", Fill::Expr(str_expr(&json))),
+            ]);
+            if let syn::Item::Fn(test) = &mut test {
+                let mut attrs = docs.attributes(&[format!("`{}`", example.pointer)]);
+                attrs.append(&mut test.attrs);
+                test.attrs = attrs;
             }
-        });
-    }
-    Section {
-        inner: doc,
-        items: items.into_iter().map(Piece::from).collect(),
+            items.push(Piece::from(test));
+        }
+    });
+    Section { inner: doc, items }
+}
+
+thread_templates! {
+    /// The pieces of the example tests.
+    struct Templates {
+        example_test: syn::Item = quote! {
+            #[test]
+            fn __name() {
+                round_trip::<__Target>(__json);
+            }
+        },
     }
 }
