@@ -17,6 +17,9 @@ struct Line<'t> {
 /// The lines of a spec, read once for any number of pointers.
 pub struct Locator<'t> {
     lines: Vec<Line<'t>>,
+    /// For each line, the first line after it that is no deeper: where what it holds ends, and
+    /// its next sibling starts, so that a walk steps over whole subtrees.
+    ends: Vec<usize>,
 }
 
 impl<'t> Locator<'t> {
@@ -34,8 +37,20 @@ impl<'t> Locator<'t> {
                     text,
                 })
             })
-            .collect();
-        Self { lines }
+            .collect::<Vec<_>>();
+        let mut ends = vec![lines.len(); lines.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            while let Some(&last) = open.last() {
+                if lines[last].indent < line.indent {
+                    break;
+                }
+                ends[last] = i;
+                open.pop();
+            }
+            open.push(i);
+        }
+        Self { lines, ends }
     }
 
     /// The line and column (both from 1) of the node at `pointer`, or of its closest ancestor
@@ -54,6 +69,13 @@ impl<'t> Locator<'t> {
             Some((at, line)) if *at == i => *line,
             _ => self.lines[i],
         };
+        // The first line after `i` that is no deeper than it.
+        let after = |i: usize, patched: &Option<(usize, Line<'t>)>| match patched {
+            Some((at, line)) if *at == i => (i + 1..self.lines.len())
+                .find(|&j| self.lines[j].indent <= line.indent)
+                .unwrap_or(self.lines.len()),
+            _ => self.ends[i],
+        };
 
         let mut found = None;
         let mut range = 0..self.lines.len();
@@ -69,13 +91,12 @@ impl<'t> Locator<'t> {
             let index: Option<usize> = token.parse().ok();
             let mut seen_items = 0;
             let mut hit = None;
-            for i in range.clone() {
+            // Each step goes to the next sibling, over the lines that the last one holds.
+            let mut i = range.start;
+            while i < range.end {
                 let line = line_at(i, &patched);
                 if line.indent < level {
                     break;
-                }
-                if line.indent > level {
-                    continue;
                 }
                 let item = line
                     .text
@@ -93,6 +114,7 @@ impl<'t> Locator<'t> {
                     hit = Some(i);
                     break;
                 }
+                i = after(i, &patched);
             }
             let Some(i) = hit else { break };
             let line = line_at(i, &patched);
@@ -100,9 +122,7 @@ impl<'t> Locator<'t> {
 
             // The children: the rest of this line when it holds them (`- key: value`, the
             // first entry of a sequence item), then every deeper line after it.
-            let end = (i + 1..range.end)
-                .find(|&j| line_at(j, &patched).indent <= line.indent)
-                .unwrap_or(range.end);
+            let end = after(i, &patched).min(range.end);
             if let Some(rest) = line.text.strip_prefix("- ") {
                 let offset = line.text.len() - rest.trim_start().len();
                 patched = Some((
