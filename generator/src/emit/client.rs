@@ -6,7 +6,7 @@ use quote::quote;
 
 use syn::{Arm, Expr, FnArg, Pat, Stmt, Type};
 
-use super::template::{Fill, Template, thread_templates};
+use super::template::{Fill, thread_templates};
 use super::{Docs, Piece, TypePath, generic, ident, str_expr, syn_ty};
 use crate::model::{
     Api, Body, BodyEncoding, Operation, ParamLocation, PathDefault, Response, Segment, Server,
@@ -56,7 +56,7 @@ pub fn client_methods(operations: &[Operation], docs: &Docs) -> Vec<Piece> {
         // One block per method, so that they print apart.
         methods
             .map(|method| {
-                let mut block = t.block.clone();
+                let mut block = t.block.tree.clone();
                 if let syn::Item::Impl(block) = &mut block {
                     block.items.push(method);
                 }
@@ -252,7 +252,7 @@ fn emit_operation(
         .iter()
         .map(|p| {
             let ty = if takes_default(p) {
-                t.path_value.clone()
+                t.path_value.tree.clone()
             } else {
                 param_ty(&p.ty, p.required)
             };
@@ -340,7 +340,7 @@ fn emit_operation(
                 BodyEncoding::Form => &t.form_body,
                 BodyEncoding::Text => &t.text_body,
             };
-            let encode = ("__encode", Fill::Expr(encode.clone()));
+            let encode = ("__encode", Fill::Expr(encode.tree.clone()));
             if b.required {
                 t.required_body.fill(vec![encode])
             } else {
@@ -509,13 +509,13 @@ fn success_value(t: &Templates, op: &Operation, r: &Response) -> Expr {
         Body::Empty => &t.empty,
     };
     match &r.variant {
-        None => read.clone(),
+        None => read.tree.clone(),
         Some(variant) => {
             let outcome = outcome_path(&op.ok, variant);
             match r.body {
                 Body::Empty => t.ok.fill(vec![("__value", Fill::Expr(outcome))]),
                 _ => t.map.fill(vec![
-                    ("__read", Fill::Expr(read.clone())),
+                    ("__read", Fill::Expr(read.tree.clone())),
                     ("__outcome", Fill::Expr(outcome)),
                 ]),
             }
@@ -525,9 +525,9 @@ fn success_value(t: &Templates, op: &Operation, r: &Response) -> Expr {
 
 fn error_value(t: &Templates, op: &Operation, r: &Response) -> Expr {
     match (&r.variant, &r.body) {
-        (None, Body::Json(_)) => t.api_error.clone(),
-        (None, Body::Text) => t.api_error_text.clone(),
-        (None, Body::Empty) => t.api_error_empty.clone(),
+        (None, Body::Json(_)) => t.api_error.tree.clone(),
+        (None, Body::Text) => t.api_error_text.tree.clone(),
+        (None, Body::Empty) => t.api_error_empty.tree.clone(),
         (Some(variant), body) => {
             let outcome = ("__outcome", Fill::Expr(outcome_path(&op.error, variant)));
             match body {

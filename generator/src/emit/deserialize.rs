@@ -15,7 +15,7 @@ use quote::quote;
 
 use syn::{Arm, Block, Expr, FieldValue, Stmt};
 
-use super::template::{Fill, Template, thread_templates};
+use super::template::{Fill, thread_templates};
 use super::{Piece, ident, str_expr, str_pat};
 use crate::model::{Api, Presence, Struct, TypeDef, TypeKind};
 
@@ -162,7 +162,7 @@ fn emit_deserialize(t: &Templates, def: &TypeDef, s: &Struct) -> syn::Item {
             Stmt::Expr(syn::Expr::Block(block), _) => block.block.stmts,
             _ => unreachable!("the template is a block"),
         },
-        None => vec![t.skip.clone()],
+        None => vec![t.skip.tree.clone()],
     };
     let members = if empty {
         // Nothing to match: every member is skipped.

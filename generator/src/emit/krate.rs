@@ -3,7 +3,7 @@
 
 use quote::quote;
 
-use super::template::{Fill, Template, thread_templates};
+use super::template::{Fill, thread_templates};
 use super::{Docs, Piece, Section, TypePath, ident, str_expr, syn_ty};
 use crate::model::{Api, TypeKind};
 

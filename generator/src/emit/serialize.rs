@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Stmt;
 
-use super::template::{Fill, Template, thread_templates};
+use super::template::{Fill, thread_templates};
 use super::{Piece, ident, str_expr};
 use crate::model::{Api, Presence, Struct, TypeDef, TypeKind};
 

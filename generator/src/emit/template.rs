@@ -18,9 +18,11 @@
 //! - [`Fill::Exprs`]: the element `__name` of an array expression.
 //! - [`Fill::Args`]: the argument `__name: ...` of a function.
 //!
-//! The lists are moved in where they stand, so each may stand only once. A fill for a
-//! placeholder that the template does not have, or a placeholder left unfilled, is a fault in
-//! the emitter; debug builds, and so the tests, check both at every use.
+//! The lists are moved in where they stand, so each may stand only once; any other fill is
+//! cloned into each place its placeholder stands but the last, and moved into that one, since
+//! a template knows how often each of its placeholders occurs. A fill for a placeholder that
+//! the template does not have, or a placeholder left unfilled, is a fault in the emitter; debug
+//! builds, and so the tests, check both at every use.
 
 use proc_macro2::Ident;
 use syn::punctuated::Punctuated;
@@ -31,6 +33,7 @@ use syn::{
 };
 
 /// What takes the place of one placeholder.
+#[derive(Clone)]
 pub(crate) enum Fill {
     Ident(Ident),
     Expr(Expr),
@@ -42,6 +45,8 @@ pub(crate) enum Fill {
     Values(Vec<FieldValue>),
     Exprs(Vec<Expr>),
     Args(Vec<FnArg>),
+    /// What is left once the value has been moved into its last place.
+    Taken,
 }
 
 /// A syntax tree that can be filled in.
@@ -49,32 +54,54 @@ pub(crate) trait Template: Clone + Sized {
     fn visit(&mut self, filler: &mut Filler<'_>);
 
     /// Runs any other visitor over `self`.
-    #[cfg(debug_assertions)]
     fn visit_with(&mut self, visitor: &mut impl VisitMut);
 
     /// The template that `tokens` are.
     fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self>;
+}
 
-    /// A copy of `self` with each placeholder of `fills` replaced.
-    fn fill(&self, fills: Vec<(&'static str, Fill)>) -> Self {
-        #[cfg(debug_assertions)]
-        {
-            let mut found = Placeholders::default();
-            let mut template = self.clone();
-            template.visit_with(&mut found);
-            let unfilled: Vec<_> = found
-                .0
-                .iter()
-                .filter(|name| !fills.iter().any(|(fill, _)| fill == name))
-                .collect();
-            assert!(
-                unfilled.is_empty(),
-                "placeholders left unfilled: {unfilled:?}"
-            );
+/// A template as it is kept: its tree, and how often each of its placeholders occurs in it.
+pub(crate) struct Parsed<T> {
+    pub tree: T,
+    occurrences: Vec<(String, usize)>,
+}
+
+impl<T: Template> Parsed<T> {
+    fn new(mut tree: T) -> Self {
+        let mut found = Placeholders::default();
+        tree.visit_with(&mut found);
+        Self {
+            tree,
+            occurrences: found.0.into_iter().collect(),
         }
-        let mut copy = self.clone();
+    }
+
+    /// A copy of the tree with each placeholder of `fills` replaced.
+    pub fn fill(&self, fills: Vec<(&'static str, Fill)>) -> T {
+        debug_assert!(
+            self.occurrences
+                .iter()
+                .all(|(name, _)| fills.iter().any(|(fill, _)| fill == name)),
+            "placeholders left unfilled: {:?}",
+            self.occurrences
+                .iter()
+                .filter(|(name, _)| !fills.iter().any(|(fill, _)| fill == name))
+                .collect::<Vec<_>>()
+        );
+        let left = fills
+            .iter()
+            .map(|(name, _)| {
+                let found = self
+                    .occurrences
+                    .iter()
+                    .find(|(placeholder, _)| placeholder == name);
+                found.map_or(0, |(_, count)| *count)
+            })
+            .collect();
+        let mut copy = self.tree.clone();
         let mut filler = Filler {
             used: vec![false; fills.len()],
+            left,
             fills,
         };
         copy.visit(&mut filler);
@@ -101,7 +128,6 @@ macro_rules! templates {
                     filler.$visit(self);
                 }
 
-                #[cfg(debug_assertions)]
                 fn visit_with(&mut self, visitor: &mut impl VisitMut) {
                     visitor.$visit(self);
                 }
@@ -128,17 +154,16 @@ templates! {
     FnArg => visit_fn_arg_mut, <FnArg as syn::parse::Parse>::parse;
 }
 
-/// The placeholders of a template, to check that a use fills them all.
-#[cfg(debug_assertions)]
+/// The placeholders of a template, each with how often it occurs: each occurrence is one
+/// identifier, whatever it stands for.
 #[derive(Default)]
-struct Placeholders(std::collections::BTreeSet<String>);
+struct Placeholders(std::collections::BTreeMap<String, usize>);
 
-#[cfg(debug_assertions)]
 impl VisitMut for Placeholders {
     fn visit_ident_mut(&mut self, ident: &mut Ident) {
         let name = ident.to_string();
         if name.starts_with("__") {
-            self.0.insert(name);
+            *self.0.entry(name).or_default() += 1;
         }
     }
 }
@@ -147,16 +172,26 @@ impl VisitMut for Placeholders {
 pub(crate) struct Filler<'a> {
     fills: Vec<(&'a str, Fill)>,
     used: Vec<bool>,
+    /// How many more places each fill's placeholder stands in.
+    left: Vec<usize>,
 }
 
 impl Filler<'_> {
-    /// What `pick` takes from the fill for `ident`, if it is a placeholder with a fill of the
-    /// kind that `pick` wants; only then does the fill count as used.
-    fn find<T>(&mut self, ident: &Ident, pick: impl FnOnce(&mut Fill) -> Option<T>) -> Option<T> {
+    /// The fill for `ident`, if it is a placeholder with a fill of the kind that `kind` wants:
+    /// a clone, or the fill itself where the placeholder stands for the last time. Only then
+    /// does the fill count as used.
+    fn find(&mut self, ident: &Ident, kind: impl FnOnce(&Fill) -> bool) -> Option<Fill> {
         let index = self.fills.iter().position(|(name, _)| ident == name)?;
-        let picked = pick(&mut self.fills[index].1)?;
+        let fill = &mut self.fills[index].1;
+        if !kind(fill) {
+            return None;
+        }
         self.used[index] = true;
-        Some(picked)
+        self.left[index] = self.left[index].saturating_sub(1);
+        Some(match self.left[index] {
+            0 => std::mem::replace(fill, Fill::Taken),
+            _ => fill.clone(),
+        })
     }
 
     /// The list that replaces the placeholder named `ident`, moved out of its fill.
@@ -165,7 +200,10 @@ impl Filler<'_> {
         ident: &Ident,
         take: impl Fn(&mut Fill) -> Option<&mut Vec<T>>,
     ) -> Option<Vec<T>> {
-        self.find(ident, |fill| take(fill).map(std::mem::take))
+        let index = self.fills.iter().position(|(name, _)| ident == name)?;
+        let list = take(&mut self.fills[index].1).map(std::mem::take)?;
+        self.used[index] = true;
+        Some(list)
     }
 
     /// Replaces each element of `list` that `key` names a placeholder with the fill's list.
@@ -185,10 +223,7 @@ impl Filler<'_> {
         let trailing = list.trailing_punct();
         let mut spliced = Punctuated::new();
         for mut element in std::mem::take(list) {
-            let filled = key(&element).and_then(|name| {
-                let name = name.clone();
-                self.list(&name, &take)
-            });
+            let filled = key(&element).and_then(|name| self.list(name, &take));
             match filled {
                 Some(elements) => spliced.extend(elements),
                 None => {
@@ -227,71 +262,56 @@ fn lone_pat(pat: &Pat) -> Option<&Ident> {
 
 impl VisitMut for Filler<'_> {
     fn visit_ident_mut(&mut self, ident: &mut Ident) {
-        let fill = self.find(ident, |fill| match fill {
-            Fill::Ident(fill) => Some(fill.clone()),
-            _ => None,
-        });
-        if let Some(fill) = fill {
+        if let Some(Fill::Ident(fill)) = self.find(ident, |f| matches!(f, Fill::Ident(_))) {
             *ident = fill;
         }
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Some(name) = lone_expr(expr).cloned() {
-            let fill = self.find(&name, |fill| match fill {
-                Fill::Expr(fill) => Some(fill.clone()),
-                _ => None,
-            });
-            if let Some(fill) = fill {
-                *expr = fill;
-                return;
-            }
+        let fill = lone_expr(expr).and_then(|name| self.find(name, |f| matches!(f, Fill::Expr(_))));
+        match fill {
+            Some(Fill::Expr(fill)) => *expr = fill,
+            _ => visit_mut::visit_expr_mut(self, expr),
         }
-        visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_pat_mut(&mut self, pat: &mut Pat) {
-        if let Some(name) = lone_pat(pat).cloned() {
-            let fill = self.find(&name, |fill| match fill {
-                Fill::Pat(fill) => Some(fill.clone()),
-                _ => None,
-            });
-            if let Some(fill) = fill {
-                *pat = fill;
-                return;
-            }
+        let fill = lone_pat(pat).and_then(|name| self.find(name, |f| matches!(f, Fill::Pat(_))));
+        match fill {
+            Some(Fill::Pat(fill)) => *pat = fill,
+            _ => visit_mut::visit_pat_mut(self, pat),
         }
-        visit_mut::visit_pat_mut(self, pat);
     }
 
     fn visit_type_mut(&mut self, ty: &mut Type) {
-        if let Type::Path(p) = ty {
-            if let Some(name) = p.qself.is_none().then(|| lone(&p.path)).flatten().cloned() {
-                let fill = self.find(&name, |fill| match fill {
-                    Fill::Type(fill) => Some(fill.clone()),
-                    _ => None,
-                });
-                if let Some(fill) = fill {
-                    *ty = fill;
-                    return;
-                }
-            }
+        let name = match &*ty {
+            Type::Path(p) if p.qself.is_none() => lone(&p.path),
+            _ => None,
+        };
+        let fill = name.and_then(|name| self.find(name, |f| matches!(f, Fill::Type(_))));
+        match fill {
+            Some(Fill::Type(fill)) => *ty = fill,
+            _ => visit_mut::visit_type_mut(self, ty),
         }
-        visit_mut::visit_type_mut(self, ty);
     }
 
     fn visit_block_mut(&mut self, block: &mut Block) {
-        let key = |stmt: &Stmt| match stmt {
-            Stmt::Expr(expr, Some(_)) => lone_expr(expr).cloned(),
-            _ => None,
+        fn key(stmt: &Stmt) -> Option<&Ident> {
+            match stmt {
+                Stmt::Expr(expr, Some(_)) => lone_expr(expr),
+                _ => None,
+            }
+        }
+        let placeholders = |filler: &Self, stmt: &Stmt| {
+            key(stmt).is_some_and(|name| filler.fills.iter().any(|(fill, _)| name == fill))
         };
-        if !block.stmts.iter().any(|stmt| key(stmt).is_some()) {
+        if !block.stmts.iter().any(|stmt| placeholders(self, stmt)) {
             return visit_mut::visit_block_mut(self, block);
         }
         let mut stmts = Vec::with_capacity(block.stmts.len());
         for mut stmt in std::mem::take(&mut block.stmts) {
             let filled = key(&stmt).and_then(|name| {
-                self.list(&name, |fill| match fill {
+                self.list(name, |fill| match fill {
                     Fill::Stmts(stmts) => Some(stmts),
                     _ => None,
                 })
@@ -311,8 +331,8 @@ impl VisitMut for Filler<'_> {
         self.visit_expr_mut(&mut node.expr);
         let mut arms = Vec::with_capacity(node.arms.len());
         for mut arm in std::mem::take(&mut node.arms) {
-            let filled = lone_pat(&arm.pat).cloned().and_then(|name| {
-                self.list(&name, |fill| match fill {
+            let filled = lone_pat(&arm.pat).and_then(|name| {
+                self.list(name, |fill| match fill {
                     Fill::Arms(arms) => Some(arms),
                     _ => None,
                 })
@@ -396,7 +416,7 @@ macro_rules! thread_templates {
     ($(#[$attr:meta])* $vis:vis struct $name:ident { $($field:ident: $ty:ty = $tokens:expr,)* }) => {
         $(#[$attr])*
         $vis struct $name {
-            $(pub $field: $ty,)*
+            $(pub $field: $crate::emit::template::Parsed<$ty>,)*
         }
 
         impl $name {
@@ -420,9 +440,9 @@ macro_rules! thread_templates {
 pub(crate) use thread_templates;
 
 /// A template parsed from its tokens, which the emitter wrote and which must be valid Rust.
-pub(crate) fn parse<T: Template>(tokens: proc_macro2::TokenStream, name: &str) -> T {
+pub(crate) fn parse<T: Template>(tokens: proc_macro2::TokenStream, name: &str) -> Parsed<T> {
     match T::parse(tokens) {
-        Ok(tree) => tree,
+        Ok(tree) => Parsed::new(tree),
         Err(e) => panic!("template `{name}` is not valid Rust: {e}"),
     }
 }

@@ -6,7 +6,7 @@ use quote::quote;
 
 use syn::Expr;
 
-use super::template::{Fill, Template, thread_templates};
+use super::template::{Fill, thread_templates};
 use super::{Docs, Piece, TypePath, generic, ident, literal, str_expr, syn_ty, ty};
 use crate::model::{
     Body, Enum, EnumRepr, Field, OutcomeVariant, Presence, Status, Struct, Ty, TypeDef, TypeKind,
