@@ -201,17 +201,24 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         let surface = aside.join().map_err(internal_failure)?;
         Ok::<_, Diagnostic>((printed, surface))
     })?;
+    let printed = printed
+        .into_iter()
+        .collect::<Result<Vec<String>, Diagnostic>>()?;
     let mut files: Vec<File> = Vec::new();
-    for (part, text) in parts.iter().zip(printed) {
-        if files.last().is_none_or(|file| file.path != part.path) {
-            files.push(File {
-                path: part.path.to_owned(),
-                contents: header.clone(),
-            });
+    let mut texts = printed.iter();
+    // Each file is its parts in order, written once into a string of the size they add up to.
+    for run in parts.chunk_by(|a, b| a.path == b.path) {
+        let run_texts: Vec<&String> = texts.by_ref().take(run.len()).collect();
+        let size = header.len() + run_texts.iter().map(|text| text.len()).sum::<usize>();
+        let mut contents = String::with_capacity(size);
+        contents.push_str(&header);
+        for text in run_texts {
+            contents.push_str(text);
         }
-        if let Some(file) = files.last_mut() {
-            file.contents.push_str(&text?);
-        }
+        files.push(File {
+            path: run[0].path.to_owned(),
+            contents,
+        });
     }
     for (path, source) in TEMPLATES {
         let mut contents = header.clone();
