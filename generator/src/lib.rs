@@ -3,7 +3,8 @@
 //! [`generate`] is the whole of it: spec text and [`Settings`] in, [`Output`] out. It reads and
 //! writes no file itself. Inside, the steps are apart: `load` reads the spec, `lower` builds the
 //! model (and owns every name, through `naming`), `emit` turns the model into tokens, and
-//! `print` turns tokens into text.
+//! `print` turns tokens into text; `parts` cuts the files into parts that every thread emits
+//! and prints, the client's methods from while the rest is still being lowered.
 
 mod diag;
 mod docs;
@@ -13,12 +14,14 @@ mod locate;
 mod lower;
 mod model;
 mod naming;
+mod parts;
 mod print;
 mod surface;
 
 use std::collections::BTreeSet;
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::sync::mpsc;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use locate::{Locator, locate};
@@ -132,14 +135,9 @@ pub fn generate(spec: &str, settings: &Settings) -> Result<Output, Diagnostics> 
 /// the caller.
 fn on_own_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, Diagnostic> {
     std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new()
-            .name("generator".to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(scope, work)
-            .map_err(|e| {
-                Diagnostic::error("", format!("cannot start the generator's thread: {e}"))
-            })?;
-        thread.join().map_err(internal_failure)
+        spawn(scope, "generator", work)?
+            .join()
+            .map_err(internal_failure)
     })
 }
 
@@ -164,11 +162,66 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     let text = spec;
     let spec = load::load(text, jobs)?;
     let mut diags = Diagnostics::default();
-    let api = lower::lower(&spec, &settings.selection, &mut diags);
-    if diags.has_errors() {
+    // Set once lowering is done, for the threads that print, which start before.
+    let api = OnceLock::new();
+    let parts = OnceLock::new();
+    let queue = parts::Queue::new(&parts);
+    let emitted: Result<_, Diagnostic> = std::thread::scope(|scope| {
+        let (runs, lowered) = mpsc::channel();
+        // With a thread to spare, the client's methods are printed while the rest is lowered.
+        let methods = (jobs > 1)
+            .then(|| spawn(scope, "generator-methods", || queue.work_from(lowered)))
+            .and_then(Result::ok);
+        queue.print_methods_apart(methods.is_some());
+        let mut run = Vec::new();
+        let lowered = lower::lower(&spec, &settings.selection, &mut diags, &mut |op| {
+            if methods.is_some() {
+                run.push(op.clone());
+                if run.len() == parts::OPERATIONS_PER_PART {
+                    let _ = runs.send(std::mem::take(&mut run));
+                }
+            }
+        });
+        if !run.is_empty() {
+            let _ = runs.send(run);
+        }
+        // Closing the channel lets the methods' thread go on to the parts, or end when lowering
+        // failed and there are none.
+        if diags.has_errors() {
+            drop(runs);
+            return Ok(None);
+        }
+        let api = api.get_or_init(|| lowered);
+        let with_examples = settings.example_tests && !api.examples.is_empty();
+        parts.get_or_init(|| parts::parts(api, with_examples));
+        drop(runs);
+
+        // What the files do not need is done beside them rather than before or after: placing
+        // the warnings in the spec's text, listing the surface, and freeing the spec.
+        let diags = &mut diags;
+        let aside = spawn(scope, "generator-aside", || {
+            diags.locate_in(text);
+            drop(spec);
+            surface::listing(api)
+        })?;
+        let started = 1 + usize::from(methods.is_some());
+        // A helper that cannot start leaves its share to the others.
+        let helpers: Vec<_> = (started..jobs)
+            .filter_map(|n| spawn(scope, &format!("generator-{n}"), || queue.work()).ok())
+            .collect();
+        let mut printed = vec![queue.work()];
+        for thread in methods.into_iter().chain(helpers) {
+            printed.push(thread.join().map_err(internal_failure)?);
+        }
+        let surface = aside.join().map_err(internal_failure)?;
+        Ok(Some((printed, surface)))
+    });
+    let (Some((printed, surface)), Some(api), Some(parts)) = (emitted?, api.get(), parts.get())
+    else {
         diags.locate_in(text);
         return Err(diags);
-    }
+    };
+    let printed = parts::in_order(parts, printed)?;
 
     let provenance = format!(
         "{GENERATED_MARKER} by `{}` from {}.\nDo not edit by hand: change the spec or the \
@@ -176,34 +229,6 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         settings.command, settings.source
     );
     let header = print::header(&provenance);
-    let with_examples = settings.example_tests && !api.examples.is_empty();
-    let parts = parts(&api, with_examples);
-    // What the files do not need is done beside them rather than before or after: placing the
-    // warnings in the spec's text, listing the surface, and freeing the spec.
-    let aside = || {
-        diags.locate_in(text);
-        drop(spec);
-        surface::listing(&api)
-    };
-    let (printed, surface) = std::thread::scope(|scope| {
-        let aside = std::thread::Builder::new()
-            .name("generator-aside".to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(scope, aside)
-            .map_err(|e| {
-                Diagnostic::error("", format!("cannot start the generator's thread: {e}"))
-            })?;
-        let printed = in_parallel(parts.len(), jobs, |index| {
-            let docs = emit::Docs::default();
-            let section = (parts[index].emit)(&docs);
-            print::section(section, &docs.into_lines())
-        })?;
-        let surface = aside.join().map_err(internal_failure)?;
-        Ok::<_, Diagnostic>((printed, surface))
-    })?;
-    let printed = printed
-        .into_iter()
-        .collect::<Result<Vec<String>, Diagnostic>>()?;
     let mut files: Vec<File> = Vec::new();
     let mut texts = printed.iter();
     // Each file is its parts in order, written once into a string of the size they add up to.
@@ -249,7 +274,7 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     }
     manifest.push('\n');
     manifest.push_str(&emit::manifest(
-        &api,
+        api,
         &settings.crate_name,
         &version,
         settings.standalone,
@@ -267,147 +292,17 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
     })
 }
 
-/// How many types (of `types.rs`, `deserialize.rs` or `serialize.rs`), or operations (of `client.rs`), one part
-/// holds: small enough that the threads finish close together, large enough that handing out
-/// parts costs nothing.
-const TYPES_PER_PART: usize = 8;
-const OPERATIONS_PER_PART: usize = 4;
-
-/// A run of a file's items, emitted and printed on whichever thread takes it. A file is its
-/// parts in order, after its header; only its first part has inner attributes.
-struct Part<'a> {
-    path: &'static str,
-    emit: Box<dyn Fn(&emit::Docs) -> emit::Section + Sync + 'a>,
-}
-
-impl<'a> Part<'a> {
-    fn new(path: &'static str, emit: impl Fn(&emit::Docs) -> emit::Section + Sync + 'a) -> Self {
-        Self {
-            path,
-            emit: Box::new(emit),
-        }
-    }
-
-    /// A file's first part: its `//!` line, then the items that open it.
-    fn head(
-        path: &'static str,
-        doc: &'static str,
-        items: impl Fn(&emit::Docs) -> Vec<proc_macro2::TokenStream> + Sync + 'a,
-    ) -> Self {
-        Self::new(path, move |docs| emit::Section {
-            inner: docs.inner_attrs(&[doc.to_owned()]),
-            items: items(docs).into_iter().map(emit::Piece::from).collect(),
-        })
-    }
-}
-
-/// The parts of the Rust files, by file and in order. Types and methods come in runs of a few,
-/// because they are most of the work.
-fn parts(api: &model::Api, with_examples: bool) -> Vec<Part<'_>> {
-    let mut parts = vec![
-        Part::new("src/lib.rs", move |docs| {
-            emit::lib_file(api, with_examples, docs)
-        }),
-        Part::head(
-            "src/client.rs",
-            "One method of [`Client`](crate::Client) per operation of the API.",
-            |docs| emit::client_head(api, docs),
-        ),
-    ];
-    for run in api.operations.chunks(OPERATIONS_PER_PART) {
-        parts.push(Part::new("src/client.rs", move |docs| emit::Section {
-            items: emit::client_methods(run, docs),
-            ..emit::Section::default()
-        }));
-    }
-    if with_examples {
-        parts.push(Part::new("src/examples.rs", |docs| {
-            emit::example_tests(api, docs)
-        }));
-    }
-    if emit::has_structs(api) {
-        parts.push(Part::head(
-            "src/deserialize.rs",
-            "`Deserialize` for the structs of [`types`](crate::types), written out.",
-            |_| emit::deserialize_head(api),
-        ));
-        for run in api.types.chunks(TYPES_PER_PART) {
-            parts.push(Part::new("src/deserialize.rs", move |_| emit::Section {
-                items: emit::deserialize_file(run),
-                ..emit::Section::default()
-            }));
-        }
-        parts.push(Part::head(
-            "src/serialize.rs",
-            "`Serialize` for the structs of [`types`](crate::types), written out.",
-            |_| emit::serialize_head(api),
-        ));
-        for run in api.types.chunks(TYPES_PER_PART) {
-            parts.push(Part::new("src/serialize.rs", move |_| emit::Section {
-                items: emit::serialize_file(run),
-                ..emit::Section::default()
-            }));
-        }
-    }
-    parts.push(Part::head(
-        "src/types.rs",
-        "The request and response bodies of the API, and the enums in them.",
-        |_| Vec::new(),
-    ));
-    for run in api.types.chunks(TYPES_PER_PART) {
-        parts.push(Part::new("src/types.rs", move |docs| emit::Section {
-            items: emit::types_file(run, docs),
-            ..emit::Section::default()
-        }));
-    }
-    parts
-}
-
-/// Runs `job` for each index below `count` on up to `threads` threads, this one among them.
-/// Each thread takes the next index when it finishes one, so that the threads stay busy
-/// however unequal the jobs; the results come back in index order, whichever thread ran them.
-fn in_parallel<T: Send>(
-    count: usize,
-    threads: usize,
-    job: impl Fn(usize) -> T + Sync,
-) -> Result<Vec<T>, Diagnostic> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= count {
-                return done;
-            }
-            done.push((index, job(index)));
-        }
-    };
-    std::thread::scope(|scope| {
-        // A helper that cannot start leaves its share to the others.
-        let helpers: Vec<_> = (1..threads.min(count))
-            .filter_map(|n| {
-                std::thread::Builder::new()
-                    .name(format!("generator-{n}"))
-                    .stack_size(STACK)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
-        let mut keep = |done: Vec<(usize, T)>| {
-            for (index, result) in done {
-                results[index] = Some(result);
-            }
-        };
-        keep(work());
-        for helper in helpers {
-            keep(helper.join().map_err(internal_failure)?);
-        }
-        results
-            .into_iter()
-            .collect::<Option<Vec<T>>>()
-            .ok_or_else(|| Diagnostic::error("", "internal error: a part was not generated"))
-    })
+/// Starts a thread named `name`, with a stack of [`STACK`], in `scope`.
+pub(crate) fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, T>, Diagnostic> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .stack_size(STACK)
+        .spawn_scoped(scope, work)
+        .map_err(|e| Diagnostic::error("", format!("cannot start the generator's thread: {e}")))
 }
 
 /// The spec as a JSON value, YAML or JSON alike, read as [`generate`] reads it: a repeated key

@@ -160,21 +160,16 @@ fn convert(value: Value, threads: usize) -> Result<OpenAPI, serde_json::Error> {
         unreachable!("both were checked to be there");
     };
     std::thread::scope(|scope| {
-        let components = std::thread::Builder::new()
-            .name("generator-components".to_owned())
-            .stack_size(crate::STACK)
-            .spawn_scoped(scope, || serde_json::from_value(components));
+        let components = crate::spawn(scope, "generator-components", || {
+            serde_json::from_value(components)
+        });
         let mut spec: OpenAPI = serde_json::from_value(Value::Object(document))?;
         spec.paths = serde_json::from_value(paths)?;
         let components = match components {
             Ok(thread) => thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            Err(e) => {
-                return Err(serde::de::Error::custom(format!(
-                    "cannot start a thread to read the components: {e}"
-                )));
-            }
+            Err(e) => return Err(serde::de::Error::custom(e.message)),
         };
         spec.components = Some(components);
         Ok(spec)
@@ -247,15 +242,12 @@ fn in_sections(text: &str) -> Option<OpenAPI> {
         Some((members, taken))
     };
     let (mut sections_read, spec_paths, spec_components) = std::thread::scope(|scope| {
-        let aside = std::thread::Builder::new()
-            .name("generator-components".to_owned())
-            .stack_size(crate::STACK)
-            .spawn_scoped(scope, move || {
-                let (members, components) = read(sections[components_at], Some("components"))?;
-                let components: openapiv3::Components = serde_json::from_value(components?).ok()?;
-                Some((members, components))
-            })
-            .ok()?;
+        let aside = crate::spawn(scope, "generator-components", move || {
+            let (members, components) = read(sections[components_at], Some("components"))?;
+            let components: openapiv3::Components = serde_json::from_value(components?).ok()?;
+            Some((members, components))
+        })
+        .ok()?;
         let head = read(sections[0], None)?.0;
         let (paths_members, paths) = read(sections[paths_at], Some("paths"))?;
         let paths: openapiv3::Paths = serde_json::from_value(paths?).ok()?;

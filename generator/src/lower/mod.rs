@@ -14,7 +14,9 @@ use openapiv3::OpenAPI;
 
 use crate::Selection;
 use crate::diag::Diagnostics;
-use crate::model::{Api, Doc, ParamLocation, PathDefault, Server, Ty, TypeDef, TypeKind};
+use crate::model::{
+    Api, Doc, Operation, ParamLocation, PathDefault, Server, Ty, TypeDef, TypeKind,
+};
 use crate::naming::{self, Scope};
 
 /// Methods the client has whatever the spec says.
@@ -36,10 +38,17 @@ const BUILDER_METHODS: &[&str] = &[
     "timeout",
 ];
 
-/// Lowers `spec` for the operations that `selection` takes.
-pub fn lower(spec: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
+/// Lowers `spec` for the operations that `selection` takes. `finished` hears of each operation
+/// as soon as it is complete, in the order of the spec: nothing lowered after it changes it, so
+/// that emitting it can start while the rest is lowered.
+pub fn lower(
+    spec: &OpenAPI,
+    selection: &Selection,
+    diags: &mut Diagnostics,
+    finished: &mut dyn FnMut(&Operation),
+) -> Api {
     let mut lowerer = Lowerer::new(spec, diags);
-    lowerer.operations(selection);
+    lowerer.operations(selection, finished);
     if matches!(selection, Selection::All) {
         for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
             lowerer.component(name, "#/components/schemas");

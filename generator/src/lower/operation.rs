@@ -34,8 +34,13 @@ struct Found<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Lowers every operation that `selection` takes, in the order of the spec.
-    pub(super) fn operations(&mut self, selection: &Selection) {
+    /// Lowers every operation that `selection` takes, in the order of the spec, telling
+    /// `finished` of each.
+    pub(super) fn operations(
+        &mut self,
+        selection: &Selection,
+        finished: &mut dyn FnMut(&Operation),
+    ) {
         let found = self.find_operations();
         let mut matched_ids = BTreeSet::new();
         let mut matched_tags = BTreeSet::new();
@@ -56,6 +61,9 @@ impl<'a> Lowerer<'a> {
             };
             if taken {
                 self.operation(f);
+                if let Some(operation) = self.api.operations.last() {
+                    finished(operation);
+                }
             }
         }
         if let Selection::Only { operations, tags } = selection {
