@@ -160,19 +160,20 @@ fn generate_here(spec: &str, settings: &Settings) -> Result<Output, Diagnostics>
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
     let text = spec;
-    let spec = load::load(text, jobs)?;
     let mut diags = Diagnostics::default();
     // Set once lowering is done, for the threads that print, which start before.
     let api = OnceLock::new();
     let parts = OnceLock::new();
     let queue = parts::Queue::new(&parts);
-    let emitted: Result<_, Diagnostic> = std::thread::scope(|scope| {
+    let emitted: Result<_, Diagnostics> = std::thread::scope(|scope| {
         let (runs, lowered) = mpsc::channel();
         // With a thread to spare, the client's methods are printed while the rest is lowered.
+        // The thread starts now and waits, so that it is running when the first run is ready.
         let methods = (jobs > 1)
             .then(|| spawn(scope, "generator-methods", || queue.work_from(lowered)))
             .and_then(Result::ok);
         queue.print_methods_apart(methods.is_some());
+        let spec = load::load(text, jobs)?;
         let mut run = Vec::new();
         let lowered = lower::lower(&spec, &settings.selection, &mut diags, &mut |op| {
             if methods.is_some() {
