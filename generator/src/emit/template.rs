@@ -51,10 +51,8 @@ pub(crate) enum Fill {
 
 /// A syntax tree that can be filled in.
 pub(crate) trait Template: Clone + Sized {
-    fn visit(&mut self, filler: &mut Filler<'_>);
-
-    /// Runs any other visitor over `self`.
-    fn visit_with(&mut self, visitor: &mut impl VisitMut);
+    /// Runs `visitor` over `self`: the filler, or the count of placeholders.
+    fn visit(&mut self, visitor: &mut impl VisitMut);
 
     /// The template that `tokens` are.
     fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self>;
@@ -69,7 +67,7 @@ pub(crate) struct Parsed<T> {
 impl<T: Template> Parsed<T> {
     fn new(mut tree: T) -> Self {
         let mut found = Placeholders::default();
-        tree.visit_with(&mut found);
+        tree.visit(&mut found);
         Self {
             tree,
             occurrences: found.0.into_iter().collect(),
@@ -124,11 +122,7 @@ macro_rules! templates {
     ($($ty:ty => $visit:ident, $parser:expr;)*) => {
         $(
             impl Template for $ty {
-                fn visit(&mut self, filler: &mut Filler<'_>) {
-                    filler.$visit(self);
-                }
-
-                fn visit_with(&mut self, visitor: &mut impl VisitMut) {
+                fn visit(&mut self, visitor: &mut impl VisitMut) {
                     visitor.$visit(self);
                 }
 
@@ -206,7 +200,29 @@ impl Filler<'_> {
         Some(list)
     }
 
-    /// Replaces each element of `list` that `key` names a placeholder with the fill's list.
+    /// `list` with each element that `key` names a placeholder replaced by the fill's list, and
+    /// every other element visited.
+    fn splice_vec<T>(
+        &mut self,
+        list: Vec<T>,
+        key: impl Fn(&T) -> Option<&Ident>,
+        take: impl Fn(&mut Fill) -> Option<&mut Vec<T>>,
+        visit: impl Fn(&mut Self, &mut T),
+    ) -> Vec<T> {
+        let mut spliced = Vec::with_capacity(list.len());
+        for mut element in list {
+            match key(&element).and_then(|name| self.list(name, &take)) {
+                Some(elements) => spliced.extend(elements),
+                None => {
+                    visit(self, &mut element);
+                    spliced.push(element);
+                }
+            }
+        }
+        spliced
+    }
+
+    /// The same for a punctuated list.
     fn splice<T, P: Default>(
         &mut self,
         list: &mut Punctuated<T, P>,
@@ -221,17 +237,11 @@ impl Filler<'_> {
             return;
         }
         let trailing = list.trailing_punct();
-        let mut spliced = Punctuated::new();
-        for mut element in std::mem::take(list) {
-            let filled = key(&element).and_then(|name| self.list(name, &take));
-            match filled {
-                Some(elements) => spliced.extend(elements),
-                None => {
-                    visit(self, &mut element);
-                    spliced.push(element);
-                }
-            }
-        }
+        let elements = std::mem::take(list).into_iter().collect();
+        let mut spliced: Punctuated<T, P> = self
+            .splice_vec(elements, key, take, visit)
+            .into_iter()
+            .collect();
         if trailing && !spliced.empty_or_trailing() {
             spliced.push_punct(P::default());
         }
@@ -308,44 +318,28 @@ impl VisitMut for Filler<'_> {
         if !block.stmts.iter().any(|stmt| placeholders(self, stmt)) {
             return visit_mut::visit_block_mut(self, block);
         }
-        let mut stmts = Vec::with_capacity(block.stmts.len());
-        for mut stmt in std::mem::take(&mut block.stmts) {
-            let filled = key(&stmt).and_then(|name| {
-                self.list(name, |fill| match fill {
-                    Fill::Stmts(stmts) => Some(stmts),
-                    _ => None,
-                })
-            });
-            match filled {
-                Some(filled) => stmts.extend(filled),
-                None => {
-                    self.visit_stmt_mut(&mut stmt);
-                    stmts.push(stmt);
-                }
-            }
-        }
-        block.stmts = stmts;
+        block.stmts = self.splice_vec(
+            std::mem::take(&mut block.stmts),
+            key,
+            |fill| match fill {
+                Fill::Stmts(stmts) => Some(stmts),
+                _ => None,
+            },
+            |filler, stmt| filler.visit_stmt_mut(stmt),
+        );
     }
 
     fn visit_expr_match_mut(&mut self, node: &mut ExprMatch) {
         self.visit_expr_mut(&mut node.expr);
-        let mut arms = Vec::with_capacity(node.arms.len());
-        for mut arm in std::mem::take(&mut node.arms) {
-            let filled = lone_pat(&arm.pat).and_then(|name| {
-                self.list(name, |fill| match fill {
-                    Fill::Arms(arms) => Some(arms),
-                    _ => None,
-                })
-            });
-            match filled {
-                Some(filled) => arms.extend(filled),
-                None => {
-                    self.visit_arm_mut(&mut arm);
-                    arms.push(arm);
-                }
-            }
-        }
-        node.arms = arms;
+        node.arms = self.splice_vec(
+            std::mem::take(&mut node.arms),
+            |arm| lone_pat(&arm.pat),
+            |fill| match fill {
+                Fill::Arms(arms) => Some(arms),
+                _ => None,
+            },
+            |filler, arm| filler.visit_arm_mut(arm),
+        );
     }
 
     fn visit_fields_named_mut(&mut self, node: &mut FieldsNamed) {
